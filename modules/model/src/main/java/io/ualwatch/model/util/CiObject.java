@@ -1,0 +1,97 @@
+package io.ualwatch.model.util;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A case-insensitive view of a JSON object, built in one pass over its fields. Field names are
+ * lower-cased through a shared cache (Jackson canonicalises names, so the same strings recur).
+ */
+public final class CiObject {
+  private static final Map<String, String> LOWER = new ConcurrentHashMap<>();
+  private static final int LOWER_CACHE_MAX = 50_000;
+
+  private final JsonNode node;
+  private final Map<String, JsonNode> fields;
+
+  private CiObject(JsonNode node, Map<String, JsonNode> fields) {
+    this.node = node;
+    this.fields = fields;
+  }
+
+  public static CiObject of(JsonNode node) {
+    if (node == null || !node.isObject()) return null;
+    Map<String, JsonNode> m = new HashMap<>(Math.max(16, node.size() * 2));
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (v == null || v.isNull() || v.isMissingNode()) continue;
+      m.putIfAbsent(lower(e.getKey()), v);
+    }
+    return new CiObject(node, m);
+  }
+
+  public static String lower(String key) {
+    String l = LOWER.get(key);
+    if (l != null) return l;
+    l = key.toLowerCase(Locale.ROOT);
+    if (LOWER.size() < LOWER_CACHE_MAX) LOWER.put(key, l);
+    return l;
+  }
+
+  public JsonNode node() {
+    return node;
+  }
+
+  /** Value by lower-case name; null when absent or JSON null. */
+  public JsonNode get(String lowerName) {
+    return fields.get(lowerName);
+  }
+
+  public boolean has(String lowerName) {
+    return fields.containsKey(lowerName);
+  }
+
+  /** Text of a scalar field; null for absent, empty, JSON null or a container. */
+  public String text(String lowerName) {
+    return Json.text(fields.get(lowerName));
+  }
+
+  /** First non-empty text among the names. */
+  public String firstText(String... lowerNames) {
+    for (String n : lowerNames) {
+      String t = text(n);
+      if (t != null) return t;
+    }
+    return null;
+  }
+
+  /** First present value among the names. */
+  public JsonNode firstNonNull(String... lowerNames) {
+    for (String n : lowerNames) {
+      JsonNode v = fields.get(n);
+      if (v != null) return v;
+    }
+    return null;
+  }
+
+  public Integer intValue(String lowerName) {
+    return Json.intValue(fields.get(lowerName));
+  }
+
+  public Boolean bool(String lowerName) {
+    return Json.bool(fields.get(lowerName));
+  }
+
+  public CiObject object(String lowerName) {
+    return of(fields.get(lowerName));
+  }
+
+  public int size() {
+    return fields.size();
+  }
+}

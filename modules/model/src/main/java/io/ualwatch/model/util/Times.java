@@ -1,0 +1,90 @@
+package io.ualwatch.model.util;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Parses the timestamps Microsoft writes: zone-less ISO (UTC), trailing {@code Z} or an offset, 0 to 9
+ * fractional digits (Defender writes 7), a space instead of {@code T}, a bare date. Returns null for
+ * anything else, including locale text such as {@code 3/4/2025 9:14:07 AM}: callers take event time from
+ * the record, never from a locale column.
+ */
+public final class Times {
+  private Times() {}
+
+  public static Instant parse(String text) {
+    if (text == null) return null;
+    String s = text.strip();
+    int n = s.length();
+    if (n < 10 || n > 40) return null;
+    try {
+      int year = digits(s, 0, 4);
+      if (s.charAt(4) != '-' || s.charAt(7) != '-') return null;
+      int month = digits(s, 5, 2);
+      int day = digits(s, 8, 2);
+      if (year < 0 || month < 0 || day < 0) return null;
+      if (n == 10) return LocalDate.of(year, month, day).atStartOfDay().toInstant(ZoneOffset.UTC);
+      char sep = s.charAt(10);
+      if (sep != 'T' && sep != 't' && sep != ' ') return null;
+      if (n < 16) return null;
+      int hour = digits(s, 11, 2);
+      if (s.charAt(13) != ':') return null;
+      int minute = digits(s, 14, 2);
+      int i = 16;
+      int second = 0;
+      if (i < n && s.charAt(i) == ':') {
+        second = digits(s, 17, 2);
+        i = 19;
+      }
+      if (hour < 0 || minute < 0 || second < 0) return null;
+      int nanos = 0;
+      if (i < n && (s.charAt(i) == '.' || s.charAt(i) == ',')) {
+        i++;
+        int start = i;
+        while (i < n && Character.isDigit(s.charAt(i))) {
+          if (i - start < 9) nanos = nanos * 10 + (s.charAt(i) - '0');
+          i++;
+        }
+        int len = i - start;
+        if (len == 0) return null;
+        for (int k = len; k < 9; k++) nanos *= 10;
+      }
+      int offsetSeconds = 0;
+      if (i < n) {
+        char z = s.charAt(i);
+        if (z == 'Z' || z == 'z') {
+          i++;
+        } else if (z == '+' || z == '-') {
+          int oh = digits(s, i + 1, 2);
+          int p = i + 3;
+          if (p < n && s.charAt(p) == ':') p++;
+          int om = p + 2 <= n ? digits(s, p, 2) : 0;
+          if (oh < 0 || om < 0 || oh > 18) return null;
+          offsetSeconds = (z == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+          i = p + 2 <= n ? p + 2 : n;
+        } else {
+          return null;
+        }
+      }
+      if (i != n) return null;
+      LocalDateTime ldt = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+      return ldt.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+    } catch (DateTimeException | IndexOutOfBoundsException e) {
+      return null;
+    }
+  }
+
+  private static int digits(String s, int from, int count) {
+    if (from + count > s.length()) return -1;
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return -1;
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+}

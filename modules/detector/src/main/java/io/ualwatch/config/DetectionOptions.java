@@ -1,0 +1,66 @@
+package io.ualwatch.config;
+
+import io.ualwatch.model.alert.Severity;
+import java.time.Duration;
+import java.util.List;
+
+/** Detection settings shared by every rule, and the settings of each rule. Declared once here. */
+public final class DetectionOptions {
+  private DetectionOptions() {}
+
+  static Option<Duration> positive(Option<Duration> o) {
+    return o.check(d -> !d.isNegative() && !d.isZero(), "must be positive");
+  }
+
+  public static final Option<Duration> BASELINE_RETENTION = positive(Option.duration("detect.baseline.retention",
+      Duration.ofDays(30), "How long a baseline remembers what it saw (apps, countries, networks per entity), "
+          + "in event time. State older than this is pruned by timers."))
+      .check(d -> d.toDays() >= 2 && d.toDays() <= 400, "must be between 2d and 400d");
+
+  public static final Option<Duration> BASELINE_MATURITY = Option.duration("detect.baseline.maturity",
+      Duration.ofDays(7), "Novelty rules fire only for an entity with activity at least this long before the "
+          + "event (within the retention window), so a new mailbox does not alert on everything it does.")
+      .check(d -> !d.isNegative(), "must not be negative");
+
+  public static final Option<Duration> SUPPRESSION = positive(Option.duration("detect.suppression",
+      Duration.ofDays(1), "Alert bucket: repeats of a rule for the same entity inside one bucket of this size "
+          + "(aligned to UTC midnight for whole days) are folded into one alert id as updates."));
+
+  public static final Option<Integer> EVIDENCE_MAX = Option.integer("detect.evidence.max", 20,
+      "Supporting records listed per alert (the earliest by event time); the total is always counted.")
+      .check(n -> n >= 1 && n <= 1000, "must be between 1 and 1000");
+
+  public static final Option<List<String>> ALLOW_APPS = Option.list("detect.allow.apps", List.of(),
+      "Client app ids (ClientAppId / AppId) that never raise an alert, e.g. a vetted backup or archiving app.");
+
+  public static final Option<List<String>> ALLOW_USERS = Option.list("detect.allow.users", List.of(),
+      "Users / mailboxes (UPN, lower-case) that never raise an alert, e.g. service accounts.");
+
+  public static final Option<List<String>> ALLOW_CIDRS = Option.list("detect.allow.cidrs", List.of(),
+      "Trusted networks (CIDR, IPv4 or IPv6): activity from them is never a new network, country or travel.")
+      .check(l -> l.stream().allMatch(Cidrs::isValid), "must be CIDR blocks such as 192.0.2.0/24 or 2001:db8::/32");
+
+  // ---- mailbox-new-client-app ----
+  public static final Option<Boolean> NEW_CLIENT_APP_ENABLED = Option.bool("rules.mailbox-new-client-app.enabled",
+      true, "Turns the mailbox-new-client-app rule on or off.");
+  public static final Option<Severity> NEW_CLIENT_APP_MIN_SEVERITY = Option.enumeration(
+      "rules.mailbox-new-client-app.min-severity", Severity.class, Severity.LOW,
+      "Alerts of this rule below this severity are not raised. Raise to medium to hide new Microsoft first-party "
+          + "clients already known in the tenant (a user's new phone or Outlook install).");
+
+  // ---- token-multi-network ----
+  public static final Option<Boolean> TOKEN_MULTI_NETWORK_ENABLED = Option.bool("rules.token-multi-network.enabled",
+      true, "Turns the token-multi-network rule on or off.");
+  public static final Option<Duration> TOKEN_MULTI_NETWORK_WINDOW = positive(Option.duration(
+      "rules.token-multi-network.window", Duration.ofHours(24),
+      "Two uses of one token or session from different networks count when at most this far apart in event time."))
+      .check(d -> d.toHours() <= 72, "must be at most 72h");
+  public static final Option<Boolean> TOKEN_MULTI_NETWORK_SESSIONS = Option.bool(
+      "rules.token-multi-network.sessions", true,
+      "Also track Entra session ids (AADSessionId / sign-in sessionId), not only UniqueTokenId. Sessions live "
+          + "longer than tokens, so a laptop moving between home and office networks can trigger this.");
+
+  public static final List<Option<?>> ALL = List.of(BASELINE_RETENTION, BASELINE_MATURITY, SUPPRESSION,
+      EVIDENCE_MAX, ALLOW_APPS, ALLOW_USERS, ALLOW_CIDRS, NEW_CLIENT_APP_ENABLED, NEW_CLIENT_APP_MIN_SEVERITY,
+      TOKEN_MULTI_NETWORK_ENABLED, TOKEN_MULTI_NETWORK_WINDOW, TOKEN_MULTI_NETWORK_SESSIONS);
+}

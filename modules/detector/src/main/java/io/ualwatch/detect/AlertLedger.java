@@ -1,0 +1,142 @@
+package io.ualwatch.detect;
+
+import io.ualwatch.model.AuditEvent;
+import io.ualwatch.model.Geo;
+import io.ualwatch.model.alert.Alert;
+import io.ualwatch.model.alert.AlertStatus;
+import io.ualwatch.model.alert.Endpoint;
+import io.ualwatch.model.alert.Evidence;
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * What a family has emitted, per entity, and the three ways it changes: an alert that should exist is
+ * created (or updated when its content changed), one that should not is withdrawn, and a record that
+ * belongs to an existing alert is folded in as evidence. Emissions are deterministic functions of the
+ * stored state, so the final content of every alert id does not depend on arrival order.
+ */
+public final class AlertLedger {
+  public static final Slot<Alert> ALERTS = new Slot<>("alerts", AlertCodec.INSTANCE);
+
+  private static final Comparator<Evidence> BY_TIME =
+      Comparator.comparingLong((Evidence e) -> e.time).thenComparing(e -> e.recordId == null ? "" : e.recordId);
+
+  private AlertLedger() {}
+
+  /** The stored alert with this id that is not withdrawn, or null. */
+  public static Alert active(EntityStore store, String id) {
+    Alert a = store.get(ALERTS, id);
+    return a != null && a.status != AlertStatus.WITHDRAWN ? a : null;
+  }
+
+  /**
+   * Makes {@code desired} the current content of its id: emits it as NEW when unseen (or seen withdrawn),
+   * as UPDATED when its content differs from what was emitted, nothing otherwise.
+   */
+  public static void upsert(EntityStore store, Alert desired, DetectContext ctx) {
+    Alert prev = store.get(ALERTS, desired.id);
+    if (prev != null && prev.status != AlertStatus.WITHDRAWN) {
+      if (sameContent(prev, desired)) return;
+      desired.revision = prev.revision + 1;
+      desired.status = AlertStatus.UPDATED;
+    } else {
+      desired.revision = prev == null ? 1 : prev.revision + 1;
+      desired.status = prev == null ? AlertStatus.NEW : AlertStatus.UPDATED;
+    }
+    desired.configVersion = ctx.settings().version();
+    store.put(ALERTS, desired.id, desired);
+    ctx.emit(desired);
+  }
+
+  /** Withdraws an emitted alert, saying why; no-op when there is none or it is already withdrawn. */
+  public static void withdraw(EntityStore store, String id, String reason, DetectContext ctx) {
+    Alert prev = store.get(ALERTS, id);
+    if (prev == null || prev.status == AlertStatus.WITHDRAWN) return;
+    prev.revision++;
+    prev.status = AlertStatus.WITHDRAWN;
+    prev.facts.put("withdrawnBecause", reason);
+    prev.message = "Withdrawn: " + reason + ". Was: " + prev.message;
+    store.put(ALERTS, id, prev);
+    ctx.emit(prev);
+  }
+
+  /**
+   * Adds a supporting record to an alert (keeping the earliest {@code evidence.max} by event time) and
+   * returns true when the listed evidence changed. Does not emit.
+   */
+  public static boolean addEvidence(Alert a, Evidence ev, int max) {
+    for (Evidence x : a.evidence) {
+      if (Objects.equals(x.recordId, ev.recordId)) return false;
+    }
+    a.evidenceCount++;
+    a.firstSeen = Math.min(a.firstSeen, ev.time);
+    a.lastSeen = Math.max(a.lastSeen, ev.time);
+    if (a.evidence.size() < max) {
+      a.evidence.add(ev);
+      a.evidence.sort(BY_TIME);
+      return true;
+    }
+    Evidence last = a.evidence.get(a.evidence.size() - 1);
+    if (BY_TIME.compare(ev, last) < 0) {
+      a.evidence.set(a.evidence.size() - 1, ev);
+      a.evidence.sort(BY_TIME);
+      return true;
+    }
+    return false;
+  }
+
+  /** True when the update is worth a new revision: listed evidence changed, or the count reached a power of two. */
+  public static boolean worthEmitting(boolean listChanged, int count) {
+    return listChanged || Integer.bitCount(count) == 1;
+  }
+
+  static boolean sameContent(Alert a, Alert b) {
+    return a.severity == b.severity && a.time == b.time && a.firstSeen == b.firstSeen && a.lastSeen == b.lastSeen
+        && a.evidenceCount == b.evidenceCount && Objects.equals(a.message, b.message)
+        && a.evidence.equals(b.evidence) && Objects.equals(a.facts, b.facts)
+        && Objects.equals(a.source == null ? null : a.source.ip, b.source == null ? null : b.source.ip);
+  }
+
+  /** An evidence entry for an event. */
+  public static Evidence evidenceOf(AuditEvent e, String detail) {
+    Geo g = e.geo;
+    return new Evidence(e.recordId, e.eventTime.toEpochMilli(), e.operation, e.clientIp,
+        g == null ? null : g.country, g == null ? null : g.asn, detail);
+  }
+
+  /** The source endpoint of an event (its client IP with geo and network). */
+  public static Endpoint endpointOf(AuditEvent e) {
+    Endpoint p = new Endpoint();
+    p.ip = e.clientIp;
+    p.time = e.eventTime.toEpochMilli();
+    Geo g = e.geo;
+    if (g != null) {
+      p.country = g.country;
+      p.city = g.city;
+      p.latitude = g.latitude;
+      p.longitude = g.longitude;
+      p.asn = g.asn;
+      p.asOrg = g.asOrg;
+      p.network = g.network == null ? null : g.network.name().toLowerCase(java.util.Locale.ROOT);
+    }
+    return p;
+  }
+
+  /** "203.0.113.7 (AS14061 DigitalOcean, NL)" — or just the IP, or "an unknown address". */
+  public static String describe(Endpoint p) {
+    if (p == null || p.ip == null) return "an unknown address";
+    StringBuilder sb = new StringBuilder(p.ip);
+    StringBuilder in = new StringBuilder();
+    if (p.asn != null) in.append("AS").append(p.asn).append(p.asOrg == null ? "" : " " + p.asOrg);
+    if (p.country != null) {
+      if (in.length() > 0) in.append(", ");
+      in.append(p.city != null ? p.city + ", " : "").append(p.country);
+    }
+    if (p.network != null && !p.network.equals("other") && !p.network.equals("unknown")) {
+      if (in.length() > 0) in.append(", ");
+      in.append(p.network.replace('_', ' '));
+    }
+    if (in.length() > 0) sb.append(" (").append(in).append(')');
+    return sb.toString();
+  }
+}

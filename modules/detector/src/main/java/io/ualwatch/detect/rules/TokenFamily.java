@@ -1,0 +1,119 @@
+package io.ualwatch.detect.rules;
+
+import io.ualwatch.config.DetectionOptions;
+import io.ualwatch.detect.AlertLedger;
+import io.ualwatch.detect.DetectContext;
+import io.ualwatch.detect.DetectionSettings;
+import io.ualwatch.detect.EntityStore;
+import io.ualwatch.detect.Family;
+import io.ualwatch.detect.Slot;
+import io.ualwatch.model.AuditEvent;
+import io.ualwatch.model.NetworkClass;
+import io.ualwatch.model.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Detectors keyed by token or session: tenant + UniqueTokenId, and tenant + Entra session id
+ * (AppAccessContext.AADSessionId = UAL logon DeviceProperties.SessionId = Entra sign-in sessionId). Both
+ * sign-ins and mailbox records carry them, so one key sees the token's whole life across the two feeds.
+ */
+public final class TokenFamily implements Family {
+  public static final Slot<NetObs> NETS = new Slot<>("tok-nets", NetObs.CODEC);
+  /** At most this many distinct networks are remembered per token or session. */
+  static final int MAX_NETWORKS = 64;
+
+  private final TokenMultiNetwork multiNetwork = new TokenMultiNetwork();
+
+  @Override
+  public String name() {
+    return "token";
+  }
+
+  @Override
+  public List<Slot<?>> slots() {
+    return List.of(NETS, AlertLedger.ALERTS);
+  }
+
+  @Override
+  public void keys(AuditEvent e, Consumer<String> out) {
+    if (e.eventTime == null || e.outcome == Outcome.FAILURE) return;
+    if (e.uniqueTokenId != null) out.accept(e.tenantId + "|tok|" + e.uniqueTokenId);
+    if (e.aadSessionId != null) out.accept(e.tenantId + "|sid|" + e.aadSessionId);
+  }
+
+  /** Whether an event's network counts: located or with a known ASN, and not Microsoft, satellite, private or trusted. */
+  static boolean eligible(AuditEvent e, DetectionSettings s) {
+    if (e.clientIp == null || e.geo == null) return false;
+    NetworkClass n = e.geo.network;
+    if (n == NetworkClass.MICROSOFT || n == NetworkClass.SATELLITE || n == NetworkClass.PRIVATE) return false;
+    if (s.trustedIp(e.clientIp)) return false;
+    return e.geo.asn != null || (e.geo.located && e.geo.country != null);
+  }
+
+  @Override
+  public void onEvent(String key, AuditEvent e, EntityStore store, DetectContext ctx) {
+    DetectionSettings s = ctx.settings();
+    boolean session = key.contains("|sid|");
+    if (session && !s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_SESSIONS)) return;
+    long t = e.eventTime.toEpochMilli();
+    if (eligible(e, s)) {
+      Long asn = e.geo.asn;
+      String country = e.geo.located ? e.geo.country : null;
+      String nk = NetObs.keyOf(asn, country);
+      NetObs obs = store.get(NETS, nk);
+      boolean changed = false;
+      if (obs == null) {
+        int[] count = {0};
+        store.forEach(NETS, (k, v) -> count[0]++);
+        if (count[0] >= MAX_NETWORKS) return;
+        obs = new NetObs();
+        obs.asn = asn;
+        obs.country = country;
+        changed = true;
+      }
+      if (obs.hours.add(DetectionSettings.hourOf(t), t)) changed = true;
+      if (obs.first == null || t < obs.first.time
+          || (t == obs.first.time && e.recordId.compareTo(obs.firstRecordId) < 0)) {
+        obs.first = AlertLedger.endpointOf(e);
+        obs.firstRecordId = e.recordId;
+        obs.firstOperation = e.operation;
+        obs.user = e.actor;
+        obs.app = e.effectiveClientApp();
+        changed = true;
+      }
+      if (changed) store.put(NETS, nk, obs);
+      multiNetwork.onObservation(key, session, e, obs, changed, store, ctx);
+    }
+    ctx.registerTimer((DetectionSettings.dayOf(t) + 1L) * DetectionSettings.DAY + retentionMs(s));
+  }
+
+  /** Token and session state is only needed for the rule window plus a day of lateness. */
+  static long retentionMs(DetectionSettings s) {
+    return s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_WINDOW).toMillis() + DetectionSettings.DAY;
+  }
+
+  @Override
+  public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
+    long cutoff = time - retentionMs(ctx.settings());
+    int cutoffHour = DetectionSettings.hourOf(cutoff);
+    List<String> drop = new ArrayList<>();
+    List<String> prune = new ArrayList<>();
+    store.forEach(NETS, (k, v) -> {
+      if (v.hours.latest() < cutoff) drop.add(k);
+      else if (v.hours.firstBucket() < cutoffHour) prune.add(k);
+    });
+    drop.forEach(k -> store.remove(NETS, k));
+    for (String k : prune) {
+      NetObs v = store.get(NETS, k);
+      v.hours.pruneBefore(cutoffHour);
+      store.put(NETS, k, v);
+    }
+    List<String> oldAlerts = new ArrayList<>();
+    store.forEach(AlertLedger.ALERTS, (id, a) -> {
+      if (a.lastSeen < cutoff) oldAlerts.add(id);
+    });
+    oldAlerts.forEach(id -> store.remove(AlertLedger.ALERTS, id));
+  }
+}

@@ -1,0 +1,237 @@
+package io.ualwatch.detect.rules;
+
+import io.ualwatch.config.DetectionOptions;
+import io.ualwatch.detect.AlertLedger;
+import io.ualwatch.detect.DetectContext;
+import io.ualwatch.detect.DetectionSettings;
+import io.ualwatch.detect.EntityStore;
+import io.ualwatch.detect.RuleInfo;
+import io.ualwatch.model.AuditEvent;
+import io.ualwatch.model.alert.Alert;
+import io.ualwatch.model.alert.AlertIds;
+import io.ualwatch.model.alert.AlertStatus;
+import io.ualwatch.model.alert.Endpoint;
+import io.ualwatch.model.alert.Evidence;
+import io.ualwatch.model.alert.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * token-multi-network: one UniqueTokenId, or one Entra session id, used from two different networks
+ * (non-Microsoft ASNs, or countries) within the window, across sign-ins and mailbox records.
+ *
+ * <p>Definition (order-independent): a <em>trigger</em> is a record y of network N such that some record x of
+ * a conflicting network M has y - window &lt;= x &lt;= y. The alert for bucket B exists when some trigger lies in
+ * B; its time is the earliest such trigger. Because every network keeps the first and last time per hour,
+ * the earliest trigger per bucket is computed exactly: within one hour both networks' first times bound it,
+ * across hours the other network's last time before the hour does.
+ */
+public final class TokenMultiNetwork {
+  public static final String ID = "token-multi-network";
+
+  public static final RuleInfo INFO = new RuleInfo(
+      ID,
+      "One token or session used from two networks",
+      Severity.HIGH,
+      "T1550.001", "Use Alternate Authentication Material: Application Access Token",
+      "TA0008", "Lateral Movement",
+      "The same UniqueTokenId, or the same Entra session id (AADSessionId / sign-in sessionId), appears in "
+          + "records from two different non-Microsoft ASNs or two different countries no more than "
+          + "`rules.token-multi-network.window` apart. Sign-ins (Entra and UAL UserLoggedIn) and mailbox "
+          + "records (MailItemsAccessed etc.) are joined on these ids. Microsoft addresses, in-flight/satellite "
+          + "networks, private addresses and trusted CIDRs are ignored. Critical when one side is a hosting or VPN "
+          + "network.",
+      "A stolen token or session cookie replayed from the attacker's infrastructure keeps the victim's token "
+          + "and session ids: the sign-in shows the victim's network, the mailbox access the attacker's. No "
+          + "open rule set correlates this across MailItemsAccessed and sign-ins as a streaming rule.",
+      "Session ids live for days: a laptop that moves from home to office to a phone hotspot keeps its Entra "
+          + "session (set `rules.token-multi-network.sessions: false` to track only tokens). Corporate VPNs and "
+          + "secure web gateways that egress in another country; mobile carriers roaming abroad.",
+      "Compare the two networks in the evidence: is one a hosting or VPN provider, or a country the user has "
+          + "never been to? Look at the sign-in that minted the session (same session id). If the token was "
+          + "replayed: revoke the user's sessions (revokeSignInSessions), reset credentials, review what the "
+          + "second network accessed.",
+      List.of("rules.token-multi-network.enabled", "rules.token-multi-network.window",
+          "rules.token-multi-network.sessions", "detect.suppression", "detect.allow.cidrs", "detect.allow.users"));
+
+  void onObservation(String key, boolean session, AuditEvent e, NetObs obs, boolean changed, EntityStore store,
+      DetectContext ctx) {
+    DetectionSettings s = ctx.settings();
+    if (!s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_ENABLED)) return;
+    if (s.userAllowed(e.actor)) return;
+    long t = e.eventTime.toEpochMilli();
+    long window = s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_WINDOW).toMillis();
+    List<NetObs> nets = new ArrayList<>();
+    store.forEach(TokenFamily.NETS, (k, v) -> nets.add(v));
+    if (changed && nets.size() >= 2) {
+      long firstBucket = s.bucketOf(t);
+      long lastBucket = s.bucketOf(t + window);
+      for (long b = firstBucket; b <= lastBucket; b++) {
+        Trigger tr = earliestTrigger(nets, s.bucketStart(b), s.bucketStart(b + 1), window);
+        if (tr != null) raise(key, session, b, tr, nets, store, ctx);
+      }
+    }
+    // evidence: this record, if an alert of its bucket exists and the record is at or after the trigger
+    String id = alertId(key, s.bucketOf(t));
+    Alert a = AlertLedger.active(store, id);
+    if (a != null && t >= a.time) {
+      boolean listChanged = AlertLedger.addEvidence(a, AlertLedger.evidenceOf(e, networkLabel(e)), s.evidenceMax());
+      if (AlertLedger.worthEmitting(listChanged, a.evidenceCount)) {
+        a.message = message(a, session);
+        AlertLedger.upsert(store, a, ctx);
+      } else {
+        store.put(AlertLedger.ALERTS, id, a);
+      }
+    }
+  }
+
+  /** The earliest trigger in [from, to), or null. */
+  static Trigger earliestTrigger(List<NetObs> nets, long from, long to, long window) {
+    Trigger best = null;
+    int fromHour = DetectionSettings.hourOf(from);
+    int toHour = DetectionSettings.hourOf(to - 1);
+    for (NetObs n : nets) {
+      for (int i = 0; i < n.hours.size(); i++) {
+        int h = n.hours.bucketAt(i);
+        if (h < fromHour || h > toHour) continue;
+        long yMin = n.hours.minAt(i);
+        for (NetObs m : nets) {
+          if (m == n || !NetObs.conflict(n, m)) continue;
+          // same hour: the later of the two first times is the first moment both were seen
+          int j = m.hours.indexOf(h);
+          if (j >= 0) {
+            long y = Math.max(yMin, m.hours.minAt(j));
+            if (y >= from && y < to && (best == null || y < best.time)) {
+              best = new Trigger(y, y == yMin ? n : m, y == yMin ? m : n, Math.min(yMin, m.hours.minAt(j)));
+            }
+          }
+          // earlier hour of m within the window before this hour's first record of n
+          int k = m.hours.lastIndexBefore(h);
+          if (k >= 0 && m.hours.maxAt(k) >= yMin - window && yMin >= from && yMin < to
+              && (best == null || yMin < best.time)) {
+            best = new Trigger(yMin, n, m, m.hours.maxAt(k));
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  /** A trigger: record of {@code later} at {@code time}, with a record of {@code earlier} at {@code earlierTime}. */
+  record Trigger(long time, NetObs later, NetObs earlier, long earlierTime) {}
+
+  static String alertId(String key, long bucket) {
+    return AlertIds.of(ID, key, Long.toString(bucket));
+  }
+
+  private void raise(String key, boolean session, long bucket, Trigger tr, List<NetObs> nets, EntityStore store,
+      DetectContext ctx) {
+    DetectionSettings s = ctx.settings();
+    String id = alertId(key, bucket);
+    Alert prev = AlertLedger.active(store, id);
+    if (prev != null && prev.time == tr.time && prev.facts.get("networks") != null
+        && prev.facts.get("networks").equals(networks(nets, bucket, s))) {
+      return;
+    }
+    Alert a = new Alert();
+    a.id = id;
+    a.ruleId = ID;
+    a.ruleName = INFO.title();
+    a.status = AlertStatus.NEW;
+    String[] parts = key.split("\\|", 3);
+    a.tenantId = parts[0];
+    a.time = tr.time;
+    a.firstSeen = tr.earlierTime;
+    a.lastSeen = tr.time;
+    a.bucket = Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
+    NetObs later = tr.later;
+    NetObs earlier = tr.earlier;
+    a.user = later.user != null ? later.user : earlier.user;
+    a.appId = later.app;
+    a.appName = later.app == null ? null : s.apps().name(later.app);
+    if (session) a.sessionId = parts[2];
+    else a.tokenId = parts[2];
+    Endpoint first = copy(earlier.first, tr.earlierTime);
+    Endpoint second = copy(later.first, tr.time);
+    a.source = second;
+    a.endpoints.add(first);
+    a.endpoints.add(second);
+    a.attackTechniqueId = INFO.techniqueId();
+    a.attackTechniqueName = INFO.techniqueName();
+    a.attackTacticId = INFO.tacticId();
+    a.attackTacticName = INFO.tacticName();
+    a.entities.put("tenant", a.tenantId);
+    a.entities.put(session ? "session" : "token", parts[2]);
+    a.evidence.add(new Evidence(earlier.firstRecordId, earlier.first.time, earlier.firstOperation,
+        earlier.first.ip, earlier.country, earlier.asn, earlier.label()));
+    if (!later.firstRecordId.equals(earlier.firstRecordId)) {
+      a.evidence.add(new Evidence(later.firstRecordId, later.first.time, later.firstOperation, later.first.ip,
+          later.country, later.asn, later.label()));
+    }
+    a.evidence.sort(java.util.Comparator.comparingLong((Evidence x) -> x.time).thenComparing(x -> x.recordId));
+    a.evidenceCount = a.evidence.size();
+    if (prev != null) {
+      for (Evidence ev : prev.evidence) AlertLedger.addEvidence(a, ev, s.evidenceMax());
+      a.evidenceCount = Math.max(a.evidenceCount, prev.evidenceCount);
+    }
+    boolean hosting = isHosting(later) || isHosting(earlier);
+    a.severity = hosting ? Severity.CRITICAL : INFO.baseSeverity();
+    a.confidence = hosting ? 90 : 70;
+    a.facts.put("networks", networks(nets, bucket, s));
+    a.facts.put("gapMinutes", Long.toString(Duration.ofMillis(tr.time - tr.earlierTime).toMinutes()));
+    a.facts.put("kind", session ? "session" : "token");
+    a.baseline = "a token or session normally stays on one network; this one was first used from "
+        + earlier.label();
+    a.message = message(a, session);
+    AlertLedger.upsert(store, a, ctx);
+  }
+
+  private static boolean isHosting(NetObs n) {
+    return n.first != null && ("hosting".equals(n.first.network) || "vpn".equals(n.first.network));
+  }
+
+  private static Endpoint copy(Endpoint e, long time) {
+    Endpoint c = new Endpoint();
+    c.ip = e.ip;
+    c.country = e.country;
+    c.city = e.city;
+    c.latitude = e.latitude;
+    c.longitude = e.longitude;
+    c.asn = e.asn;
+    c.asOrg = e.asOrg;
+    c.network = e.network;
+    c.time = time;
+    return c;
+  }
+
+  private static String networks(List<NetObs> nets, long bucket, DetectionSettings s) {
+    List<String> l = new ArrayList<>();
+    for (NetObs n : nets) {
+      if (n.hours.anyIn(DetectionSettings.hourOf(s.bucketStart(bucket) - DetectionSettings.DAY),
+          DetectionSettings.hourOf(s.bucketStart(bucket + 1) - 1))) {
+        l.add(n.label());
+      }
+    }
+    l.sort(null);
+    return String.join("; ", l);
+  }
+
+  private static String networkLabel(AuditEvent e) {
+    return e.geo == null ? null : (e.geo.asn == null ? "" : "AS" + e.geo.asn) + " " + (e.geo.country == null ? "" : e.geo.country);
+  }
+
+  static String message(Alert a, boolean session) {
+    String what = session ? "Entra session " + a.sessionId : "Token " + abbreviate(a.tokenId) + " (UniqueTokenId)";
+    Endpoint first = a.endpoints.get(0);
+    Endpoint second = a.endpoints.get(1);
+    return what + (a.user != null ? " of " + a.user : "") + " was used from " + AlertLedger.describe(first)
+        + " and, " + a.facts.get("gapMinutes") + " minutes later, from " + AlertLedger.describe(second)
+        + "; " + a.baseline + ".";
+  }
+
+  private static String abbreviate(String s) {
+    return s == null || s.length() <= 16 ? s : s.substring(0, 12) + "…";
+  }
+}

@@ -1,0 +1,16 @@
+package io.ualwatch.model.alert;
+
+/** A network location involved in an alert (the source of an access, or one end of a travel pair). */
+public class Endpoint {
+  public String ip;
+  public String country;
+  public String city;
+  public Double latitude;
+  public Double longitude;
+  public Long asn;
+  public String asOrg;
+  public String network;
+  public long time;
+
+  public Endpoint() {}
+}

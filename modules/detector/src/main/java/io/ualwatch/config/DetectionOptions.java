@@ -53,7 +53,13 @@ public final class DetectionOptions {
       true, "Turns the token-multi-network rule on or off.");
   public static final Option<Duration> TOKEN_MULTI_NETWORK_WINDOW = positive(Option.duration(
       "rules.token-multi-network.window", Duration.ofHours(24),
-      "Two uses of one token or session from different networks count when at most this far apart in event time."))
+      "Two uses of one token (UniqueTokenId) from different networks count when at most this far apart in event time."))
+      .check(d -> d.toHours() <= 72, "must be at most 72h");
+  public static final Option<Duration> TOKEN_MULTI_NETWORK_SESSION_WINDOW = positive(Option.duration(
+      "rules.token-multi-network.session-window", Duration.ofHours(2),
+      "Window for Entra session ids. Sessions (unlike tokens, which live about an hour) last days and follow a "
+          + "laptop from home to office, so the default looks for near-concurrent use only; raise it to 24h for "
+          + "the strict reading at the cost of daily commuter alerts."))
       .check(d -> d.toHours() <= 72, "must be at most 72h");
   public static final Option<Boolean> TOKEN_MULTI_NETWORK_SESSIONS = Option.bool(
       "rules.token-multi-network.sessions", true,
@@ -62,5 +68,6 @@ public final class DetectionOptions {
 
   public static final List<Option<?>> ALL = List.of(BASELINE_RETENTION, BASELINE_MATURITY, SUPPRESSION,
       EVIDENCE_MAX, ALLOW_APPS, ALLOW_USERS, ALLOW_CIDRS, NEW_CLIENT_APP_ENABLED, NEW_CLIENT_APP_MIN_SEVERITY,
-      TOKEN_MULTI_NETWORK_ENABLED, TOKEN_MULTI_NETWORK_WINDOW, TOKEN_MULTI_NETWORK_SESSIONS);
+      TOKEN_MULTI_NETWORK_ENABLED, TOKEN_MULTI_NETWORK_WINDOW, TOKEN_MULTI_NETWORK_SESSION_WINDOW,
+      TOKEN_MULTI_NETWORK_SESSIONS);
 }

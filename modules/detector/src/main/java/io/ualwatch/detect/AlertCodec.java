@@ -61,6 +61,7 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
     writeMap(out, a.entities);
     writeMap(out, a.facts);
     Codecs.writeString(out, a.configVersion);
+    out.writeInt(a.emittedDigest);
   }
 
   @Override
@@ -114,6 +115,7 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
     readMap(in, a.entities);
     readMap(in, a.facts);
     a.configVersion = Codecs.readString(in);
+    a.emittedDigest = in.readInt();
     return a;
   }
 

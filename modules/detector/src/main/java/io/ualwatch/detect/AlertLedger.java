@@ -35,8 +35,13 @@ public final class AlertLedger {
    */
   public static void upsert(EntityStore store, Alert desired, DetectContext ctx) {
     Alert prev = store.get(ALERTS, desired.id);
+    int digest = digest(desired);
     if (prev != null && prev.status != AlertStatus.WITHDRAWN) {
-      if (sameContent(prev, desired)) return;
+      // compare with what was emitted, not with the stored object (callers may have changed it in place)
+      if (prev.emittedDigest == digest) {
+        store.put(ALERTS, desired.id, desired);
+        return;
+      }
       desired.revision = prev.revision + 1;
       desired.status = AlertStatus.UPDATED;
     } else {
@@ -44,6 +49,7 @@ public final class AlertLedger {
       desired.status = prev == null ? AlertStatus.NEW : AlertStatus.UPDATED;
     }
     desired.configVersion = ctx.settings().version();
+    desired.emittedDigest = digest;
     store.put(ALERTS, desired.id, desired);
     ctx.emit(desired);
   }
@@ -54,6 +60,7 @@ public final class AlertLedger {
     if (prev == null || prev.status == AlertStatus.WITHDRAWN) return;
     prev.revision++;
     prev.status = AlertStatus.WITHDRAWN;
+    prev.emittedDigest = 0;
     prev.facts.put("withdrawnBecause", reason);
     prev.message = "Withdrawn: " + reason + ". Was: " + prev.message;
     store.put(ALERTS, id, prev);
@@ -85,16 +92,38 @@ public final class AlertLedger {
     return false;
   }
 
+  /**
+   * Stores an alert whose evidence changed; emits it now when worth it, otherwise asks for a timer at the
+   * end of its bucket, when {@link #flush} publishes the final content.
+   */
+  public static void fold(EntityStore store, Alert a, boolean listChanged, long bucketEnd, DetectContext ctx) {
+    if (worthEmitting(listChanged, a.evidenceCount)) {
+      upsert(store, a, ctx);
+    } else {
+      store.put(ALERTS, a.id, a);
+      ctx.registerTimer(bucketEnd);
+    }
+  }
+
+  /** Emits every stored alert whose content changed since it was last emitted. Call from timers. */
+  public static void flush(EntityStore store, DetectContext ctx) {
+    java.util.List<Alert> changed = new java.util.ArrayList<>();
+    store.forEach(ALERTS, (id, a) -> {
+      if (a.status != AlertStatus.WITHDRAWN && digest(a) != a.emittedDigest) changed.add(a);
+    });
+    changed.sort(java.util.Comparator.comparing(a -> a.id));
+    for (Alert a : changed) upsert(store, a, ctx);
+  }
+
   /** True when the update is worth a new revision: listed evidence changed, or the count reached a power of two. */
   public static boolean worthEmitting(boolean listChanged, int count) {
     return listChanged || Integer.bitCount(count) == 1;
   }
 
-  static boolean sameContent(Alert a, Alert b) {
-    return a.severity == b.severity && a.time == b.time && a.firstSeen == b.firstSeen && a.lastSeen == b.lastSeen
-        && a.evidenceCount == b.evidenceCount && Objects.equals(a.message, b.message)
-        && a.evidence.equals(b.evidence) && Objects.equals(a.facts, b.facts)
-        && Objects.equals(a.source == null ? null : a.source.ip, b.source == null ? null : b.source.ip);
+  /** Digest of everything a consumer sees change between revisions. */
+  static int digest(Alert a) {
+    return Objects.hash(a.severity, a.time, a.firstSeen, a.lastSeen, a.evidenceCount, a.message, a.evidence,
+        a.facts, a.source == null ? null : a.source.ip, a.baseline);
   }
 
   /** An evidence entry for an event. */

@@ -77,6 +77,7 @@ public final class MailboxFamily implements Family {
 
   @Override
   public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
+    AlertLedger.flush(store, ctx);
     int oldestKept = DetectionSettings.dayOf(time - ctx.settings().retentionMs()) - 1;
     Spans activity = store.get(ACTIVITY, "");
     if (activity == null || activity.latest() < time - ctx.settings().retentionMs() - DetectionSettings.DAY) {

@@ -175,13 +175,9 @@ public final class MailboxNewClientApp {
     boolean listChanged = AlertLedger.addEvidence(a, AlertLedger.evidenceOf(e, e.mailAccessType), s.evidenceMax());
     addItems(a, e);
     raiseForAccess(a, e, ctx);
+    a.message = message(a);
     if (active) {
-      if (AlertLedger.worthEmitting(listChanged, a.evidenceCount)) {
-        a.message = message(a);
-        AlertLedger.upsert(store, a, ctx);
-      } else {
-        store.put(io.ualwatch.detect.AlertLedger.ALERTS, id, a);
-      }
+      AlertLedger.fold(store, a, listChanged, s.bucketStart(bucket + 1), ctx);
     } else {
       store.put(MailboxFamily.PENDING, id, a);
     }

@@ -91,11 +91,13 @@ public final class TokenFamily implements Family {
 
   /** Token and session state is only needed for the rule window plus a day of lateness. */
   static long retentionMs(DetectionSettings s) {
-    return s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_WINDOW).toMillis() + DetectionSettings.DAY;
+    return Math.max(s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_WINDOW).toMillis(),
+        s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_SESSION_WINDOW).toMillis()) + DetectionSettings.DAY;
   }
 
   @Override
   public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
+    AlertLedger.flush(store, ctx);
     long cutoff = time - retentionMs(ctx.settings());
     int cutoffHour = DetectionSettings.hourOf(cutoff);
     List<String> drop = new ArrayList<>();

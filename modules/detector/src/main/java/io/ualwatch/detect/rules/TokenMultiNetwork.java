@@ -39,7 +39,8 @@ public final class TokenMultiNetwork {
       "TA0008", "Lateral Movement",
       "The same UniqueTokenId, or the same Entra session id (AADSessionId / sign-in sessionId), appears in "
           + "records from two different non-Microsoft ASNs or two different countries no more than "
-          + "`rules.token-multi-network.window` apart. Sign-ins (Entra and UAL UserLoggedIn) and mailbox "
+          + "`rules.token-multi-network.window` apart (tokens) or `rules.token-multi-network.session-window` "
+          + "apart (sessions). Sign-ins (Entra and UAL UserLoggedIn) and mailbox "
           + "records (MailItemsAccessed etc.) are joined on these ids. Microsoft addresses, in-flight/satellite "
           + "networks, private addresses and trusted CIDRs are ignored. Critical when one side is a hosting or VPN "
           + "network.",
@@ -47,13 +48,15 @@ public final class TokenMultiNetwork {
           + "and session ids: the sign-in shows the victim's network, the mailbox access the attacker's. No "
           + "open rule set correlates this across MailItemsAccessed and sign-ins as a streaming rule.",
       "Session ids live for days: a laptop that moves from home to office to a phone hotspot keeps its Entra "
-          + "session (set `rules.token-multi-network.sessions: false` to track only tokens). Corporate VPNs and "
+          + "session; the session window is short by default for that reason (set "
+          + "`rules.token-multi-network.sessions: false` to track only tokens). Corporate VPNs and "
           + "secure web gateways that egress in another country; mobile carriers roaming abroad.",
       "Compare the two networks in the evidence: is one a hosting or VPN provider, or a country the user has "
           + "never been to? Look at the sign-in that minted the session (same session id). If the token was "
           + "replayed: revoke the user's sessions (revokeSignInSessions), reset credentials, review what the "
           + "second network accessed.",
       List.of("rules.token-multi-network.enabled", "rules.token-multi-network.window",
+          "rules.token-multi-network.session-window",
           "rules.token-multi-network.sessions", "detect.suppression", "detect.allow.cidrs", "detect.allow.users"));
 
   void onObservation(String key, boolean session, AuditEvent e, NetObs obs, boolean changed, EntityStore store,
@@ -62,7 +65,8 @@ public final class TokenMultiNetwork {
     if (!s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_ENABLED)) return;
     if (s.userAllowed(e.actor)) return;
     long t = e.eventTime.toEpochMilli();
-    long window = s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_WINDOW).toMillis();
+    long window = s.config().get(session ? DetectionOptions.TOKEN_MULTI_NETWORK_SESSION_WINDOW
+        : DetectionOptions.TOKEN_MULTI_NETWORK_WINDOW).toMillis();
     List<NetObs> nets = new ArrayList<>();
     store.forEach(TokenFamily.NETS, (k, v) -> nets.add(v));
     if (changed && nets.size() >= 2) {
@@ -74,16 +78,13 @@ public final class TokenMultiNetwork {
       }
     }
     // evidence: this record, if an alert of its bucket exists and the record is at or after the trigger
-    String id = alertId(key, s.bucketOf(t));
+    long bucket = s.bucketOf(t);
+    String id = alertId(key, bucket);
     Alert a = AlertLedger.active(store, id);
     if (a != null && t >= a.time) {
       boolean listChanged = AlertLedger.addEvidence(a, AlertLedger.evidenceOf(e, networkLabel(e)), s.evidenceMax());
-      if (AlertLedger.worthEmitting(listChanged, a.evidenceCount)) {
-        a.message = message(a, session);
-        AlertLedger.upsert(store, a, ctx);
-      } else {
-        store.put(AlertLedger.ALERTS, id, a);
-      }
+      a.message = message(a, session);
+      AlertLedger.fold(store, a, listChanged, s.bucketStart(bucket + 1), ctx);
     }
   }
 

@@ -62,6 +62,11 @@ public class Alert {
   public Map<String, String> facts = new LinkedHashMap<>();
   /** Version of the rule configuration the alert was raised under. */
   public String configVersion;
+  /**
+   * Internal to the detectors (never rendered): digest of the content of the last emitted revision, so
+   * that an unchanged alert is not emitted again.
+   */
+  public int emittedDigest;
 
   public Alert() {}
 

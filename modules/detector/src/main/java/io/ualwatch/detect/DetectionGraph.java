@@ -1,0 +1,30 @@
+package io.ualwatch.detect;
+
+import io.ualwatch.detect.rules.MailboxFamily;
+import io.ualwatch.detect.rules.MailboxNewClientApp;
+import io.ualwatch.detect.rules.TenantAppPrevalence;
+import io.ualwatch.detect.rules.TokenFamily;
+import io.ualwatch.detect.rules.TokenMultiNetwork;
+import java.util.List;
+
+/**
+ * The detection graph, declared once: annotators run first (in order), then every family sees every
+ * event. The Flink job and the local engine both build themselves from this list, so live, replay and
+ * tests run the same logic.
+ */
+public final class DetectionGraph {
+  private DetectionGraph() {}
+
+  public static List<Annotator> annotators() {
+    return List.of(new TenantAppPrevalence());
+  }
+
+  public static List<Family> families() {
+    return List.of(new MailboxFamily(), new TokenFamily());
+  }
+
+  /** Every rule, for documentation and the CLI. */
+  public static List<RuleInfo> rules() {
+    return List.of(MailboxNewClientApp.INFO, TokenMultiNetwork.INFO);
+  }
+}

@@ -115,9 +115,12 @@ public final class AlertLedger {
     for (Alert a : changed) upsert(store, a, ctx);
   }
 
-  /** True when the update is worth a new revision: listed evidence changed, or the count reached a power of two. */
+  /**
+   * True when an evidence update is worth a new revision right away: when the count reaches a power of two
+   * (2, 4, 8, …). Everything else is published by {@link #flush} at the end of the alert's bucket.
+   */
   public static boolean worthEmitting(boolean listChanged, int count) {
-    return listChanged || Integer.bitCount(count) == 1;
+    return Integer.bitCount(count) == 1;
   }
 
   /** Digest of everything a consumer sees change between revisions. */

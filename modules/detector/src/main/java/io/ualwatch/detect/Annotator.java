@@ -8,7 +8,7 @@ import java.util.List;
  * the detectors' own key (e.g. whether an app was ever seen in the tenant). Annotations feed severity only;
  * they never decide whether an alert exists, so alert ids stay independent of arrival order.
  */
-public interface Annotator {
+public interface Annotator extends java.io.Serializable {
   String name();
 
   List<Slot<?>> slots();

@@ -43,6 +43,11 @@ public final class Codecs {
     @Override public Spans read(DataInput in) throws IOException { return Spans.read(in); }
   };
 
+  public static final Codec<Long> LONG = new Codec<>() {
+    @Override public void write(DataOutput out, Long v) throws IOException { writeVarLong(out, v); }
+    @Override public Long read(DataInput in) throws IOException { return readVarLong(in); }
+  };
+
   public static void writeVarInt(DataOutput out, int v) throws IOException {
     int z = (v << 1) ^ (v >> 31);
     while ((z & ~0x7f) != 0) {

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * the buckets the event can affect, reconciling them with what was already emitted (new, updated,
  * withdrawn). Timers only prune state that is older than the retention horizon.
  */
-public interface Family {
+public interface Family extends java.io.Serializable {
   /** Short stable name; the Flink operator uid is derived from it. */
   String name();
 

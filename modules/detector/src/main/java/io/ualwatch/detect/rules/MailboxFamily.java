@@ -80,7 +80,8 @@ public final class MailboxFamily implements Family {
     AlertLedger.flush(store, ctx);
     int oldestKept = DetectionSettings.dayOf(time - ctx.settings().retentionMs()) - 1;
     Spans activity = store.get(ACTIVITY, "");
-    if (activity == null || activity.latest() < time - ctx.settings().retentionMs() - DetectionSettings.DAY) {
+    if (activity == null || activity.latest() < time - ctx.settings().retentionMs()) {
+      // no mail access for a whole retention window: forget the mailbox
       store.clear();
       return;
     }

@@ -30,7 +30,8 @@ import java.util.TreeSet;
  * (rule, tenant, mailbox, app, bucket of the episode's first record); later records of A in that bucket are
  * folded in as evidence. A late record showing A on an earlier day withdraws the alert.
  */
-public final class MailboxNewClientApp {
+public final class MailboxNewClientApp implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   public static final String ID = "mailbox-new-client-app";
 
   public static final RuleInfo INFO = new RuleInfo(
@@ -66,32 +67,57 @@ public final class MailboxNewClientApp {
     DetectionSettings s = ctx.settings();
     if (!s.config().get(DetectionOptions.NEW_CLIENT_APP_ENABLED)) return;
     if (s.appAllowed(app) || s.userAllowed(e.mailboxOwner)) return;
-    int day = DetectionSettings.dayOf(e.eventTime.toEpochMilli());
+    long t = e.eventTime.toEpochMilli();
+    int day = DetectionSettings.dayOf(t);
     if (spansChanged) {
-      evaluate(key, app, day, spans, activity, e, store, ctx);
+      // a new day of this app can end the novelty of the next episode within the retention window
       int next = spans.nextAfter(day);
-      if (next != Integer.MIN_VALUE && next - day <= s.retentionDays()) {
-        evaluate(key, app, next, spans, activity, null, store, ctx);
-      }
+      if (next != Integer.MIN_VALUE && next - day <= s.retentionDays()) withdrawIfNotNovel(key, app, next, spans, store, ctx);
+      withdrawIfNotNovel(key, app, day, spans, store, ctx);
     }
-    foldEvidence(e, app, spans, store, ctx);
+    long bucket = s.bucketOf(t);
+    int d0 = firstDayInBucket(spans, bucket, s);
+    if (d0 == Integer.MIN_VALUE || !novel(spans, d0, s.retentionDays())) return;
+    String id = alertId(key, app, bucket);
+    Alert active = AlertLedger.active(store, id);
+    Alert draft = active != null ? active : store.get(MailboxFamily.PENDING, id);
+    if (draft == null || t < draft.time || (t == draft.time && e.recordId.compareTo(firstId(draft)) < 0)) {
+      // the episode's facts come from its earliest record, whatever arrived first
+      Alert rebuilt = build(id, key, app, bucket, e, d0, store, ctx);
+      if (draft != null) carryOver(draft, rebuilt, s);
+      draft = rebuilt;
+    }
+    boolean listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, e.mailAccessType), s.evidenceMax());
+    addItems(draft, e);
+    raiseForAccess(draft, e);
+    draft.message = message(draft);
+    if (mature(activity, d0, s)) {
+      store.remove(MailboxFamily.PENDING, id);
+      if (active == null) {
+        if (draft.severity.compareTo(s.config().get(DetectionOptions.NEW_CLIENT_APP_MIN_SEVERITY)) >= 0) {
+          AlertLedger.upsert(store, draft, ctx);
+        }
+      } else {
+        AlertLedger.fold(store, draft, listChanged, s.bucketStart(bucket + 1), ctx);
+      }
+    } else {
+      store.put(MailboxFamily.PENDING, id, draft);
+    }
   }
 
   /** A day with mail access appeared: episodes that were waiting for maturity may now be raised. */
   void onNewActivityDay(String key, int day, Spans activity, EntityStore store, DetectContext ctx) {
     DetectionSettings s = ctx.settings();
     if (!s.config().get(DetectionOptions.NEW_CLIENT_APP_ENABLED)) return;
-    List<String> apps = new ArrayList<>();
-    store.forEach(MailboxFamily.APPS, (app, sp) -> apps.add(app));
-    for (String app : apps) {
-      if (s.appAllowed(app)) continue;
-      Spans spans = store.get(MailboxFamily.APPS, app);
-      for (int i = 0; i < spans.size(); i++) {
-        int d = spans.bucketAt(i);
-        if (d >= day + s.maturityDays() && d <= day + s.retentionDays()) {
-          evaluate(key, app, d, spans, activity, null, store, ctx);
-        }
-      }
+    java.util.List<Alert> ready = new ArrayList<>();
+    store.forEach(MailboxFamily.PENDING, (id, p) -> {
+      if (mature(activity, DetectionSettings.dayOf(p.time), s)) ready.add(p);
+    });
+    ready.sort(java.util.Comparator.comparing(a -> a.id));
+    Severity min = s.config().get(DetectionOptions.NEW_CLIENT_APP_MIN_SEVERITY);
+    for (Alert p : ready) {
+      store.remove(MailboxFamily.PENDING, p.id);
+      if (p.severity.compareTo(min) >= 0) AlertLedger.upsert(store, p, ctx);
     }
   }
 
@@ -107,84 +133,59 @@ public final class MailboxNewClientApp {
     return AlertIds.of(ID, key, app, Long.toString(bucket));
   }
 
-  private void evaluate(String key, String app, int day, Spans spans, Spans activity, AuditEvent e,
-      EntityStore store, DetectContext ctx) {
+  /** The first day the app was seen within the bucket, or Integer.MIN_VALUE. */
+  private static int firstDayInBucket(Spans spans, long bucket, DetectionSettings s) {
+    int from = DetectionSettings.dayOf(s.bucketStart(bucket));
+    int i = spans.indexOf(from);
+    int at = i >= 0 ? i : -i - 1;
+    if (at >= spans.size()) return Integer.MIN_VALUE;
+    int d = spans.bucketAt(at);
+    return s.bucketOf(spans.minAt(at)) == bucket ? d : Integer.MIN_VALUE;
+  }
+
+  private static void withdrawIfNotNovel(String key, String app, int day, Spans spans, EntityStore store,
+      DetectContext ctx) {
     DetectionSettings s = ctx.settings();
     int idx = spans.indexOf(day);
-    if (idx < 0) return;
-    long start = spans.minAt(idx);
-    long bucket = s.bucketOf(start);
-    String id = alertId(key, app, bucket);
-    if (!novel(spans, day, s.retentionDays())) {
-      store.remove(MailboxFamily.PENDING, id);
-      int prev = spans.lastIndexBefore(day);
-      String when = prev >= 0 ? LocalDate.ofEpochDay(spans.bucketAt(prev)).toString() : "an earlier day";
-      AlertLedger.withdraw(store, id, "a record that arrived late shows this app already read this mailbox on "
-          + when, ctx);
-      return;
-    }
-    boolean isFirst = e != null && e.eventTime.toEpochMilli() == start;
-    Alert current = AlertLedger.active(store, id);
-    Alert pending = store.get(MailboxFamily.PENDING, id);
-    Alert draft;
-    if (isFirst) {
-      draft = build(id, key, app, bucket, e, spans, day, store, ctx);
-      Alert prior = current != null ? current : pending;
-      if (prior != null) {
-        for (var ev : prior.evidence) AlertLedger.addEvidence(draft, ev, s.evidenceMax());
-        draft.evidenceCount = Math.max(draft.evidenceCount, prior.evidenceCount + 1);
+    if (idx < 0 || novel(spans, day, s.retentionDays())) return;
+    String id = alertId(key, app, s.bucketOf(spans.minAt(idx)));
+    store.remove(MailboxFamily.PENDING, id);
+    int prev = spans.lastIndexBefore(day);
+    String when = prev >= 0 ? LocalDate.ofEpochDay(spans.bucketAt(prev)).toString() : "an earlier day";
+    AlertLedger.withdraw(store, id, "a record that arrived late shows this app already read this mailbox on " + when,
+        ctx);
+  }
+
+  private static String firstId(Alert a) {
+    return a.evidence.isEmpty() ? "" : a.evidence.get(0).recordId;
+  }
+
+  /** Keeps what an episode accumulated when its facts are rebuilt from an earlier record. */
+  private static void carryOver(Alert from, Alert to, DetectionSettings s) {
+    to.evidence.clear();
+    to.evidenceCount = 0;
+    for (var ev : from.evidence) AlertLedger.addEvidence(to, ev, s.evidenceMax());
+    to.evidenceCount = from.evidenceCount;
+    to.firstSeen = Math.min(to.firstSeen, from.firstSeen);
+    to.lastSeen = Math.max(to.lastSeen, from.lastSeen);
+    to.facts.put("items", from.facts.getOrDefault("items", "0"));
+    for (String k : new String[] {"sync", "appOnly"}) {
+      if ("true".equals(from.facts.get(k)) && !"true".equals(to.facts.get(k))) {
+        to.facts.put(k, "true");
+        if (!"true".equals(to.facts.get("syncOrAppOnly"))) {
+          to.facts.put("syncOrAppOnly", "true");
+          to.severity = to.severity.raise(1);
+          to.confidence = Math.min(95, to.confidence + 15);
+        }
       }
-    } else if (current != null) {
-      return; // already raised; nothing about the episode changed
-    } else if (pending != null) {
-      draft = pending;
-    } else {
-      return; // the episode's first record has not been seen yet (only a later day changed)
     }
-    if (mature(activity, day, s)) {
-      Severity min = s.config().get(DetectionOptions.NEW_CLIENT_APP_MIN_SEVERITY);
-      store.remove(MailboxFamily.PENDING, id);
-      if (draft.severity.compareTo(min) < 0) return;
-      draft.message = message(draft);
-      AlertLedger.upsert(store, draft, ctx);
-    } else {
-      store.put(MailboxFamily.PENDING, id, draft);
-    }
+    to.revision = from.revision;
+    to.status = from.status;
+    to.emittedDigest = from.emittedDigest;
   }
 
-  /** Later records of the app within the episode's bucket are evidence for it. */
-  private void foldEvidence(AuditEvent e, String app, Spans spans, EntityStore store, DetectContext ctx) {
-    DetectionSettings s = ctx.settings();
-    long t = e.eventTime.toEpochMilli();
-    long bucket = s.bucketOf(t);
-    // the episode of this bucket starts at the first record of the app in the bucket
-    int firstDay = DetectionSettings.dayOf(s.bucketStart(bucket));
-    int idx = spans.indexOf(firstDay);
-    int at = idx >= 0 ? idx : -idx - 1;
-    if (at >= spans.size()) return;
-    long start = spans.minAt(at);
-    if (s.bucketOf(start) != bucket || start == t) return;
-    String id = alertId(MailboxFamily.keyOf(e), app, bucket);
-    boolean active = true;
-    Alert a = AlertLedger.active(store, id);
-    if (a == null) {
-      a = store.get(MailboxFamily.PENDING, id);
-      active = false;
-      if (a == null) return;
-    }
-    boolean listChanged = AlertLedger.addEvidence(a, AlertLedger.evidenceOf(e, e.mailAccessType), s.evidenceMax());
-    addItems(a, e);
-    raiseForAccess(a, e, ctx);
-    a.message = message(a);
-    if (active) {
-      AlertLedger.fold(store, a, listChanged, s.bucketStart(bucket + 1), ctx);
-    } else {
-      store.put(MailboxFamily.PENDING, id, a);
-    }
-  }
-
-  private Alert build(String id, String key, String app, long bucket, AuditEvent e, Spans spans, int day,
-      EntityStore store, DetectContext ctx) {
+  private Alert build(String id, String key, String app, long bucket, AuditEvent e, int day, EntityStore store,
+      DetectContext ctx) {
     DetectionSettings s = ctx.settings();
     AppCatalog catalog = s.apps();
     Alert a = new Alert();
@@ -214,8 +215,6 @@ public final class MailboxNewClientApp {
     a.entities.put("tenant", e.tenantId);
     a.entities.put("mailbox", e.mailboxOwner);
     a.entities.put("app", app);
-    a.evidence.add(AlertLedger.evidenceOf(e, e.mailAccessType));
-    a.evidenceCount = 1;
 
     boolean tenantNew = "true".equals(e.attribute(TenantAppPrevalence.ATTR_NEW_IN_TENANT));
     boolean firstParty = Boolean.TRUE.equals(a.appFirstParty);
@@ -224,7 +223,6 @@ public final class MailboxNewClientApp {
     a.facts.put("appFirstParty", Boolean.toString(firstParty));
     if (risky) a.facts.put("appRiskyFirstParty", "true");
     a.facts.put("items", "0");
-    addItems(a, e);
 
     Severity sev = INFO.baseSeverity();
     int steps = 0;
@@ -232,7 +230,6 @@ public final class MailboxNewClientApp {
     if (!firstParty || risky) steps++;
     a.severity = sev.raise(steps);
     a.confidence = 40 + 15 * steps;
-    raiseForAccess(a, e, ctx);
 
     // The baseline it broke: which apps read this mailbox in the window before the episode.
     TreeSet<String> known = new TreeSet<>();
@@ -250,7 +247,7 @@ public final class MailboxNewClientApp {
   }
 
   /** Sync (whole folders) and app-only access raise severity once; recorded in facts. */
-  private static void raiseForAccess(Alert a, AuditEvent e, DetectContext ctx) {
+  private static void raiseForAccess(Alert a, AuditEvent e) {
     boolean sync = "Sync".equalsIgnoreCase(e.mailAccessType);
     boolean appOnly = e.actorKind == ActorKind.APP;
     if ((sync || appOnly) && !"true".equals(a.facts.get("syncOrAppOnly"))) {

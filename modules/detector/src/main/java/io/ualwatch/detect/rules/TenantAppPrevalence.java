@@ -55,7 +55,7 @@ public final class TenantAppPrevalence implements Annotator {
   public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
     Spans days = store.get(DAYS, "");
     if (days == null) return;
-    int cutoff = DetectionSettings.dayOf(time - ctx.settings().retentionMs()) - 1;
+    int cutoff = DetectionSettings.dayOf(time - ctx.settings().retentionMs());
     days.pruneBefore(cutoff);
     if (days.isEmpty()) store.clear();
     else store.put(DAYS, "", days);

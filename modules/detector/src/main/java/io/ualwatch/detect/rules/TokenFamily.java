@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  */
 public final class TokenFamily implements Family {
   public static final Slot<NetObs> NETS = new Slot<>("tok-nets", NetObs.CODEC);
+  /** Eligible records per alert bucket (sub-key: bucket number), so an alert's record count does not depend on when it was raised. */
+  public static final Slot<Long> COUNTS = new Slot<>("tok-counts", io.ualwatch.detect.Codecs.LONG);
   /** At most this many distinct networks are remembered per token or session. */
   static final int MAX_NETWORKS = 64;
 
@@ -33,7 +35,7 @@ public final class TokenFamily implements Family {
 
   @Override
   public List<Slot<?>> slots() {
-    return List.of(NETS, AlertLedger.ALERTS);
+    return List.of(NETS, COUNTS, AlertLedger.ALERTS);
   }
 
   @Override
@@ -84,6 +86,9 @@ public final class TokenFamily implements Family {
         changed = true;
       }
       if (changed) store.put(NETS, nk, obs);
+      String bucket = Long.toString(s.bucketOf(t));
+      Long n = store.get(COUNTS, bucket);
+      store.put(COUNTS, bucket, n == null ? 1L : n + 1);
       multiNetwork.onObservation(key, session, e, obs, changed, store, ctx);
     }
     ctx.registerTimer((DetectionSettings.dayOf(t) + 1L) * DetectionSettings.DAY + retentionMs(s));
@@ -112,6 +117,12 @@ public final class TokenFamily implements Family {
       v.hours.pruneBefore(cutoffHour);
       store.put(NETS, k, v);
     }
+    long oldestBucket = ctx.settings().bucketOf(cutoff);
+    List<String> oldCounts = new ArrayList<>();
+    store.forEach(COUNTS, (b, n) -> {
+      if (Long.parseLong(b) < oldestBucket) oldCounts.add(b);
+    });
+    oldCounts.forEach(b -> store.remove(COUNTS, b));
     List<String> oldAlerts = new ArrayList<>();
     store.forEach(AlertLedger.ALERTS, (id, a) -> {
       if (a.lastSeen < cutoff) oldAlerts.add(id);

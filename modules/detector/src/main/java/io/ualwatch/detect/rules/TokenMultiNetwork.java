@@ -28,7 +28,8 @@ import java.util.List;
  * the earliest trigger per bucket is computed exactly: within one hour both networks' first times bound it,
  * across hours the other network's last time before the hour does.
  */
-public final class TokenMultiNetwork {
+public final class TokenMultiNetwork implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   public static final String ID = "token-multi-network";
 
   public static final RuleInfo INFO = new RuleInfo(
@@ -81,8 +82,12 @@ public final class TokenMultiNetwork {
     long bucket = s.bucketOf(t);
     String id = alertId(key, bucket);
     Alert a = AlertLedger.active(store, id);
-    if (a != null && t >= a.time) {
+    if (a != null) {
+      int before = a.evidenceCount;
       boolean listChanged = AlertLedger.addEvidence(a, AlertLedger.evidenceOf(e, networkLabel(e)), s.evidenceMax());
+      Long counted = store.get(TokenFamily.COUNTS, Long.toString(bucket));
+      a.evidenceCount = counted == null ? Math.max(before, a.evidenceCount) : counted.intValue();
+      setSeen(a, nets, s.bucketStart(bucket), s.bucketStart(bucket + 1));
       a.message = message(a, session);
       AlertLedger.fold(store, a, listChanged, s.bucketStart(bucket + 1), ctx);
     }
@@ -132,9 +137,12 @@ public final class TokenMultiNetwork {
     DetectionSettings s = ctx.settings();
     String id = alertId(key, bucket);
     Alert prev = AlertLedger.active(store, id);
-    if (prev != null && prev.time == tr.time && prev.facts.get("networks") != null
-        && prev.facts.get("networks").equals(networks(nets, bucket, s))) {
-      return;
+    if (prev != null && prev.time == tr.time && prev.firstSeen == Math.min(prev.firstSeen, tr.earlierTime)
+        && prev.endpoints.size() == 2 && prev.endpoints.get(0).time == tr.earlierTime
+        && java.util.Objects.equals(prev.endpoints.get(0).ip, tr.earlier.first.ip)
+        && java.util.Objects.equals(prev.endpoints.get(1).ip, tr.later.first.ip)
+        && networks(nets, bucket, s).equals(prev.facts.get("networks"))) {
+      return; // the trigger and both networks' earliest records are unchanged
     }
     Alert a = new Alert();
     a.id = id;
@@ -172,11 +180,13 @@ public final class TokenMultiNetwork {
           later.country, later.asn, later.label()));
     }
     a.evidence.sort(java.util.Comparator.comparingLong((Evidence x) -> x.time).thenComparing(x -> x.recordId));
-    a.evidenceCount = a.evidence.size();
     if (prev != null) {
       for (Evidence ev : prev.evidence) AlertLedger.addEvidence(a, ev, s.evidenceMax());
-      a.evidenceCount = Math.max(a.evidenceCount, prev.evidenceCount);
     }
+    // every eligible record of the token in the bucket, however late the alert was raised
+    Long counted = store.get(TokenFamily.COUNTS, Long.toString(bucket));
+    a.evidenceCount = counted == null ? a.evidence.size() : counted.intValue();
+    setSeen(a, nets, s.bucketStart(bucket), s.bucketStart(bucket + 1));
     boolean hosting = isHosting(later) || isHosting(earlier);
     a.severity = hosting ? Severity.CRITICAL : INFO.baseSeverity();
     a.confidence = hosting ? 90 : 70;
@@ -187,6 +197,26 @@ public final class TokenMultiNetwork {
         + earlier.label();
     a.message = message(a, session);
     AlertLedger.upsert(store, a, ctx);
+  }
+
+  /** First and last record of the token in the bucket, from state (not from what happened to be folded in). */
+  private static void setSeen(Alert a, List<NetObs> nets, long from, long to) {
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    int fromHour = DetectionSettings.hourOf(from);
+    int toHour = DetectionSettings.hourOf(to - 1);
+    for (NetObs n : nets) {
+      for (int i = 0; i < n.hours.size(); i++) {
+        int h = n.hours.bucketAt(i);
+        if (h < fromHour || h > toHour) continue;
+        first = Math.min(first, n.hours.minAt(i));
+        last = Math.max(last, n.hours.maxAt(i));
+      }
+    }
+    if (first != Long.MAX_VALUE) {
+      a.firstSeen = first;
+      a.lastSeen = last;
+    }
   }
 
   private static boolean isHosting(NetObs n) {

@@ -1,0 +1,59 @@
+package io.ualwatch.job;
+
+import io.ualwatch.config.UalwatchOptions;
+import io.ualwatch.detect.AlertCodec;
+import io.ualwatch.detect.DetectContext;
+import io.ualwatch.detect.DetectionSettings;
+import io.ualwatch.detect.Family;
+import io.ualwatch.enrich.AppCatalog;
+import io.ualwatch.model.alert.Alert;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** A detector family as a keyed Flink operator: entity key → family logic over Flink state and timers. */
+public final class FamilyFunction extends KeyedProcessFunction<String, KeyedEvent, Alert> {
+  private static final long serialVersionUID = 1L;
+  private final Family family;
+  private final HashMap<String, String> config;
+  private transient FlinkEntityStore store;
+  private transient DetectionSettings settings;
+  private transient Counter alerts;
+
+  public FamilyFunction(Family family, Map<String, String> config) {
+    this.family = family;
+    this.config = new HashMap<>(config);
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    store = new FlinkEntityStore(getRuntimeContext(), family.slots());
+    settings = new DetectionSettings(UalwatchOptions.of(config), AppCatalog.bundled());
+    alerts = getRuntimeContext().getMetricGroup().addGroup("ualwatch").counter("alerts_emitted");
+  }
+
+  private DetectContext ctx(KeyedProcessFunction<String, KeyedEvent, Alert>.Context c, Collector<Alert> out) {
+    return new DetectContext() {
+      @Override public long watermark() { return c.timerService().currentWatermark(); }
+      @Override public void registerTimer(long time) { c.timerService().registerEventTimeTimer(time); }
+      @Override public void emit(Alert a) {
+        alerts.inc();
+        out.collect(AlertCodec.INSTANCE.fromBytes(AlertCodec.INSTANCE.toBytes(a)));
+      }
+      @Override public DetectionSettings settings() { return settings; }
+    };
+  }
+
+  @Override
+  public void processElement(KeyedEvent e, Context c, Collector<Alert> out) {
+    family.onEvent(e.key, e.event, store, ctx(c, out));
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext c, Collector<Alert> out) {
+    family.onTimer(c.getCurrentKey(), timestamp, store, ctx(c, out));
+  }
+}

@@ -1,0 +1,223 @@
+package io.ualwatch.job;
+
+import io.ualwatch.config.Config;
+import io.ualwatch.config.ConfigException;
+import io.ualwatch.config.JobOptions;
+import io.ualwatch.config.UalwatchOptions;
+import io.ualwatch.detect.Annotator;
+import io.ualwatch.detect.DetectionGraph;
+import io.ualwatch.detect.Family;
+import io.ualwatch.model.AuditEvent;
+import io.ualwatch.model.alert.Alert;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The ualwatch Flink job. {@link #build} wires the graph from any source and sinks, so the live job, the
+ * demo, replay and the integration tests run the same operators; {@link #main} only wires Kafka to it.
+ *
+ * <pre>
+ * raw records → parse (bad → dead letters) → de-duplicate by record id → enrich (geo, ASN)
+ *   → annotators (tenant-wide facts) → detector families keyed by mailbox / token / … → alerts
+ * </pre>
+ * Every stateful operator has a stable uid; names are readable in the Flink UI.
+ */
+public final class UalwatchJob {
+  public static final String NAME = "ualwatch-detector";
+
+  private UalwatchJob() {}
+
+  /** Builds the detection graph on {@code env}. */
+  public static void build(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, Sink<Alert> alerts,
+      Sink<DeadLetter> deadLetters, Config config) {
+    Map<String, String> cfg = new HashMap<>(config.explicitValues());
+    DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw audit records")
+        .uid("source-raw");
+    SingleOutputStreamOperator<AuditEvent> parsed = raw.process(new ParseFunction())
+        .uid("parse").name("parse + normalize");
+    parsed.getSideOutput(ParseFunction.DEAD_LETTERS).sinkTo(deadLetters).uid("sink-deadletter").name("dead letters");
+
+    Duration ooo = config.get(JobOptions.OUT_OF_ORDERNESS);
+    Duration idle = config.get(JobOptions.IDLENESS);
+    DataStream<AuditEvent> events = parsed
+        .assignTimestampsAndWatermarks(WatermarkStrategy.<AuditEvent>forBoundedOutOfOrderness(ooo)
+            .withTimestampAssigner((e, ts) -> e.eventTime.toEpochMilli())
+            .withIdleness(idle))
+        .uid("watermarks").name("event time (CreationTime)")
+        .keyBy(e -> e.tenantId + "|" + e.recordId)
+        .process(new DedupeFunction(config.get(JobOptions.DEDUPE_TTL)))
+        .uid("dedupe").name("de-duplicate by record id")
+        .map(new EnrichFunction(cfg))
+        .uid("enrich").name("enrich: geo + ASN");
+
+    for (Annotator a : DetectionGraph.annotators()) {
+      events = events.keyBy(e -> AnnotatorFunction.keyOf(a, e))
+          .process(new AnnotatorFunction(a, cfg))
+          .uid("annotate-" + a.name()).name("annotate: " + a.name());
+    }
+
+    List<DataStream<Alert>> outputs = new ArrayList<>();
+    for (Family f : DetectionGraph.families()) {
+      DataStream<Alert> out = events
+          .flatMap((AuditEvent e, org.apache.flink.util.Collector<KeyedEvent> c) ->
+              f.keys(e, k -> c.collect(new KeyedEvent(k, e))))
+          .returns(KeyedEvent.class)
+          .uid("route-" + f.name()).name("route to " + f.name())
+          .keyBy(k -> k.key)
+          .process(new FamilyFunction(f, cfg))
+          .uid("family-" + f.name()).name("detect: " + f.name());
+      outputs.add(out);
+    }
+    DataStream<Alert> all = outputs.get(0);
+    for (int i = 1; i < outputs.size(); i++) all = all.union(outputs.get(i));
+    all.sinkTo(alerts).uid("sink-alerts").name("alerts");
+  }
+
+  /** Flink settings the job needs: RocksDB, checkpoints, no Kryo fallbacks. */
+  public static Configuration flinkConfiguration(Config config, Path dataDir) {
+    Configuration conf = new Configuration();
+    conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    String dir = config.get(JobOptions.STATE_DIR);
+    if (dir.isBlank()) dir = dataDir.resolve("checkpoints").toUri().toString();
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    return conf;
+  }
+
+  /** An environment configured for the job (local MiniCluster when run outside a cluster). */
+  public static StreamExecutionEnvironment environment(Config config, Configuration flinkConf) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
+    env.setParallelism(config.get(JobOptions.PARALLELISM));
+    CheckpointingMode mode = config.get(JobOptions.DELIVERY) == JobOptions.Delivery.EXACTLY_ONCE
+        ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE;
+    env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL).toMillis(), mode);
+    return env;
+  }
+
+  /** Kafka client properties from {@code kafka.client-properties-file}. */
+  public static Properties clientProperties(Config config) {
+    Properties p = new Properties();
+    String file = config.get(JobOptions.CLIENT_PROPERTIES);
+    if (!file.isBlank()) {
+      try (InputStream in = Files.newInputStream(Path.of(file))) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new ConfigException("kafka.client-properties-file: cannot read " + file + ": " + e.getMessage());
+      }
+    }
+    return p;
+  }
+
+  /** The raw topics as a Kafka source; bounded to the offsets at start when {@code bounded}. */
+  public static KafkaSource<RawRecord> kafkaSource(Config config, boolean bounded) {
+    List<String> topics = new ArrayList<>();
+    topics.add(config.get(JobOptions.TOPIC_AUDIT));
+    if (!config.get(JobOptions.TOPIC_SIGNINS).isBlank()) topics.add(config.get(JobOptions.TOPIC_SIGNINS));
+    OffsetsInitializer start = switch (config.get(JobOptions.START_FROM)) {
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+      case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+    };
+    KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
+        .setBootstrapServers(config.get(JobOptions.BOOTSTRAP))
+        .setTopics(topics)
+        .setGroupId(config.get(JobOptions.GROUP_ID))
+        .setStartingOffsets(start)
+        .setDeserializer(new RawRecordDeserializer())
+        .setProperties(clientProperties(config))
+        .setProperty("isolation.level", "read_committed")
+        .setProperty("commit.offsets.on.checkpoint", "true");
+    if (bounded) b.setBounded(OffsetsInitializer.latest());
+    return b.build();
+  }
+
+  public static KafkaSink<Alert> alertSink(Config config) {
+    return KafkaSink.<Alert>builder()
+        .setBootstrapServers(config.get(JobOptions.BOOTSTRAP))
+        .setKafkaProducerConfig(clientProperties(config))
+        .setRecordSerializer(new AlertSerializer(config.get(JobOptions.TOPIC_ALERTS)))
+        .setDeliveryGuarantee(guarantee(config))
+        .setTransactionalIdPrefix(config.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-alerts")
+        .setProperty("transaction.timeout.ms", "600000")
+        .build();
+  }
+
+  public static KafkaSink<DeadLetter> deadLetterSink(Config config) {
+    return KafkaSink.<DeadLetter>builder()
+        .setBootstrapServers(config.get(JobOptions.BOOTSTRAP))
+        .setKafkaProducerConfig(clientProperties(config))
+        .setRecordSerializer(new DeadLetterSerializer(config.get(JobOptions.TOPIC_DEADLETTER)))
+        .setDeliveryGuarantee(guarantee(config))
+        .setTransactionalIdPrefix(config.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-deadletter")
+        .setProperty("transaction.timeout.ms", "600000")
+        .build();
+  }
+
+  private static DeliveryGuarantee guarantee(Config config) {
+    return config.get(JobOptions.DELIVERY) == JobOptions.Delivery.EXACTLY_ONCE
+        ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+  }
+
+  /** Wires Kafka to the graph and submits it (locally or, when run by a Flink cluster, to that cluster). */
+  public static JobClient startKafkaJob(Config config, Configuration flinkConf, boolean bounded) throws Exception {
+    StreamExecutionEnvironment env = environment(config, flinkConf);
+    build(env, kafkaSource(config, bounded), alertSink(config), deadLetterSink(config), config);
+    return env.executeAsync(NAME);
+  }
+
+  /**
+   * Entry point for a Flink cluster: {@code flink run ualwatch-detector-job.jar [--config FILE] [--set k=v]…}.
+   */
+  public static void main(String[] args) throws Exception {
+    Config config = parseArgs(args);
+    StreamExecutionEnvironment env = environment(config, new Configuration());
+    build(env, kafkaSource(config, false), alertSink(config), deadLetterSink(config), config);
+    env.execute(NAME);
+  }
+
+  static Config parseArgs(String[] args) {
+    Path file = null;
+    Map<String, String> set = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> file = Path.of(args[++i]);
+        case "--set" -> {
+          String kv = args[++i];
+          int eq = kv.indexOf('=');
+          if (eq <= 0) throw new ConfigException("--set expects key=value, got '" + kv + "'");
+          set.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+        }
+        default -> throw new ConfigException("unknown argument '" + args[i] + "'; use --config FILE and --set key=value");
+      }
+    }
+    Config c = file == null ? UalwatchOptions.defaults() : UalwatchOptions.load(file);
+    return set.isEmpty() ? c : c.with(set);
+  }
+}

@@ -1,0 +1,21 @@
+package io.ualwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `ualwatch demo` end to end, in-process: broker, MiniCluster, scenario, every expected alert, a dead letter. */
+class DemoITCase {
+  @Test
+  void demoShowsEveryExpectedAlertAndTheDeadLetter(@TempDir Path tmp) {
+    CliTest.Run r = CliTest.run("demo", "--data-dir", tmp.toString(), "--no-color", "--timeout", "180",
+        "--scenario", CliTest.SCENARIO.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("expected alerts seen                   3 of 3"), r.out());
+    assertTrue(r.out().contains("dead letter  MALFORMED_JSON"), r.out());
+    assertTrue(r.out().contains("token-multi-network"), r.out());
+  }
+}

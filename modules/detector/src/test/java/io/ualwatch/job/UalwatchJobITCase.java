@@ -1,0 +1,190 @@
+package io.ualwatch.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ualwatch.config.Config;
+import io.ualwatch.config.JobOptions;
+import io.ualwatch.config.UalwatchOptions;
+import io.ualwatch.engine.TestSupport;
+import io.ualwatch.model.AuditEvent;
+import io.ualwatch.model.EventSource;
+import io.ualwatch.model.parse.InputReader;
+import io.ualwatch.model.parse.ParseListener;
+import io.ualwatch.model.parse.Rejection;
+import io.ualwatch.testkit.EmbeddedKafka;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole job on a real KRaft broker and a shared MiniCluster with parallelism 2, exactly-once: the sample
+ * scenario produced to the raw topics gives exactly the expected alert ids on the alerts topic read with
+ * read_committed (the same ids `hunt` finds in the files), and a malformed record lands in the dead-letter
+ * topic with its reason and offset.
+ */
+class UalwatchJobITCase {
+  static final Path STATE = tmp();
+
+  @RegisterExtension
+  static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(flinkConf()).build());
+
+  static EmbeddedKafka kafka;
+
+  static Path tmp() {
+    try {
+      return Files.createTempDirectory("ualwatch-it-");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static Configuration flinkConf() {
+    Configuration c = UalwatchJob.flinkConfiguration(UalwatchOptions.defaults(), STATE);
+    c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    return c;
+  }
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafka.startTemporary();
+    TestSupport.geo(); // fetch the geo data before the clock of the job starts
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    kafka.close();
+  }
+
+  @Test
+  void scenarioThroughKafkaGivesTheExpectedAlertIdsAndDeadLetters() throws Exception {
+    String p = "it1.";
+    Config config = UalwatchOptions.of(Map.of(
+        JobOptions.BOOTSTRAP.key(), kafka.bootstrapServers(),
+        JobOptions.TOPIC_AUDIT.key(), p + "audit", JobOptions.TOPIC_SIGNINS.key(), p + "signins",
+        JobOptions.TOPIC_ALERTS.key(), p + "alerts", JobOptions.TOPIC_DEADLETTER.key(), p + "dead",
+        JobOptions.START_FROM.key(), "earliest", JobOptions.CHECKPOINT_INTERVAL.key(), "1s",
+        JobOptions.PARALLELISM.key(), "2", JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "it1"));
+    for (String t : List.of("audit", "signins", "alerts")) kafka.createTopic(p + t, 2);
+    kafka.createTopic(p + "dead", 1);
+
+    Path scenario = TestSupport.repoRoot().resolve("samples/scenarios/storm0558-token-replay");
+    int produced = produce(scenario.resolve("input"), config);
+    try (var producer = producer()) {
+      producer.send(new ProducerRecord<>(p + "audit", "x|broken".getBytes(), "{\"CreationTime\": \"2025-03-18T09:00:00\", "
+          .getBytes(StandardCharsets.UTF_8))).get();
+      producer.send(new ProducerRecord<>(p + "audit", "x|nojson".getBytes(), "not json at all".getBytes())).get();
+    }
+
+    StreamExecutionEnvironment env = UalwatchJob.environment(config, new Configuration());
+    UalwatchJob.build(env, UalwatchJob.kafkaSource(config, true), UalwatchJob.alertSink(config),
+        UalwatchJob.deadLetterSink(config), config);
+    JobClient job = env.executeAsync("it-scenario");
+    job.getJobExecutionResult().get(); // bounded source: finishes, the last transaction commits at the end
+
+    Map<String, JsonNode> latest = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll(p + "alerts")) {
+      JsonNode n = new ObjectMapper().readTree(r.value());
+      String id = n.path("finding_info").path("uid").asText();
+      assertEquals(id, new String(r.key(), StandardCharsets.UTF_8), "alert records are keyed by alert id");
+      JsonNode prev = latest.get(id);
+      if (prev == null || n.path("unmapped").path("revision").asInt() > prev.path("unmapped").path("revision").asInt()) {
+        latest.put(id, n);
+      }
+    }
+    TreeSet<String> expected = new TreeSet<>();
+    for (JsonNode n : new ObjectMapper().readTree(scenario.resolve("expected-alerts.json").toFile())) {
+      expected.add(n.path("id").asText() + " " + n.path("rule").asText() + " " + n.path("severity").asText());
+    }
+    TreeSet<String> actual = new TreeSet<>();
+    for (JsonNode n : latest.values()) {
+      if (n.path("unmapped").path("alert_status").asText().equals("WITHDRAWN")) continue;
+      actual.add(n.path("finding_info").path("uid").asText() + " " + n.path("finding_info").path("analytic").path("uid").asText()
+          + " " + n.path("severity").asText().toUpperCase());
+      assertEquals(2004, n.path("class_uid").asInt());
+    }
+    assertEquals(expected, actual, "alerts from " + produced + " records through Kafka and Flink");
+
+    List<ConsumerRecord<byte[], byte[]>> dead = readAll(p + "dead");
+    assertEquals(2, dead.size(), "both malformed records are dead-lettered");
+    for (ConsumerRecord<byte[], byte[]> r : dead) {
+      JsonNode n = new ObjectMapper().readTree(r.value());
+      assertEquals("MALFORMED_JSON", n.path("reason").asText());
+      assertTrue(n.path("origin").asText().startsWith(p + "audit/"), n.toString());
+      assertTrue(n.path("offset").asLong() >= 0);
+      assertTrue(!n.path("raw").asText().isEmpty());
+    }
+  }
+
+  static KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
+        "linger.ms", "10"), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static int produce(Path input, Config config) throws Exception {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    InputReader reader = new InputReader();
+    try (var files = Files.list(input)) {
+      for (Path f : files.sorted().toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          reader.read(in, f.toString(), new ParseListener() {
+            @Override public void onEvent(AuditEvent e) {
+              String topic = config.get(e.source == EventSource.ENTRA_SIGNIN ? JobOptions.TOPIC_SIGNINS : JobOptions.TOPIC_AUDIT);
+              records.add(new ProducerRecord<>(topic, null, e.eventTime.toEpochMilli(),
+                  (e.tenantId + "|" + e.recordId).getBytes(StandardCharsets.UTF_8), e.raw.getBytes(StandardCharsets.UTF_8)));
+            }
+            @Override public void onReject(Rejection r) { throw new AssertionError(r.toString()); }
+          });
+        }
+      }
+    }
+    try (var producer = producer()) {
+      for (var r : records) producer.send(r);
+      producer.flush();
+    }
+    return records.size();
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (var c = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(),
+        "group.id", "it-reader-" + topic, "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      c.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + 15_000;
+      int emptyPolls = 0;
+      while (System.currentTimeMillis() < deadline && emptyPolls < 10) {
+        var batch = c.poll(Duration.ofMillis(300));
+        if (batch.isEmpty() && !out.isEmpty()) emptyPolls++;
+        batch.forEach(out::add);
+      }
+    }
+    return out;
+  }
+}

@@ -68,7 +68,7 @@ public final class MailboxFamily implements Family {
       newClientApp.onAppEvent(key, e, app, spans, activity, changed, store, ctx);
     }
     if (newDay) {
-      newClientApp.onNewActivityDay(key, day, activity, store, ctx);
+      newClientApp.onNewActivityDay(activity, store, ctx);
     }
     // Prune after the retention window; the timer is per day so each key has at most a few.
     long horizon = (long) (day + 1) * DetectionSettings.DAY + ctx.settings().retentionMs();

@@ -5,17 +5,16 @@ import io.ualwatch.detect.AlertLedger;
 import io.ualwatch.detect.DetectContext;
 import io.ualwatch.detect.DetectionSettings;
 import io.ualwatch.detect.EntityStore;
+import io.ualwatch.detect.Novelty;
 import io.ualwatch.detect.RuleInfo;
 import io.ualwatch.detect.Spans;
 import io.ualwatch.enrich.AppCatalog;
 import io.ualwatch.model.ActorKind;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
-import io.ualwatch.model.alert.AlertIds;
 import io.ualwatch.model.alert.AlertStatus;
 import io.ualwatch.model.alert.Severity;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -30,7 +29,7 @@ import java.util.TreeSet;
  * (rule, tenant, mailbox, app, bucket of the episode's first record); later records of A in that bucket are
  * folded in as evidence. A late record showing A on an earlier day withdraws the alert.
  */
-public final class MailboxNewClientApp implements java.io.Serializable {
+public final class MailboxNewClientApp implements Novelty.Rule {
   private static final long serialVersionUID = 1L;
   public static final String ID = "mailbox-new-client-app";
 
@@ -61,113 +60,53 @@ public final class MailboxNewClientApp implements java.io.Serializable {
           "detect.baseline.retention", "detect.baseline.maturity", "detect.suppression", "detect.allow.apps",
           "detect.allow.users"));
 
+  @Override
+  public String ruleId() {
+    return ID;
+  }
+
+  @Override
+  public io.ualwatch.detect.Slot<Alert> pending() {
+    return MailboxFamily.PENDING;
+  }
+
+  @Override
+  public boolean requireMaturity() {
+    return true;
+  }
+
+  @Override
+  public Severity minSeverity(DetectionSettings s) {
+    return s.config().get(DetectionOptions.NEW_CLIENT_APP_MIN_SEVERITY);
+  }
+
+  @Override
+  public String detail(AuditEvent e) {
+    return e.mailAccessType;
+  }
+
   /** Handles a mail access by {@code app}; {@code spans} already include it. */
   void onAppEvent(String key, AuditEvent e, String app, Spans spans, Spans activity, boolean spansChanged,
       EntityStore store, DetectContext ctx) {
     DetectionSettings s = ctx.settings();
     if (!s.config().get(DetectionOptions.NEW_CLIENT_APP_ENABLED)) return;
     if (s.appAllowed(app) || s.userAllowed(e.mailboxOwner)) return;
-    long t = e.eventTime.toEpochMilli();
-    int day = DetectionSettings.dayOf(t);
-    if (spansChanged) {
-      // a new day of this app can end the novelty of the next episode within the retention window
-      int next = spans.nextAfter(day);
-      if (next != Integer.MIN_VALUE && next - day <= s.retentionDays()) withdrawIfNotNovel(key, app, next, spans, store, ctx);
-      withdrawIfNotNovel(key, app, day, spans, store, ctx);
-    }
-    long bucket = s.bucketOf(t);
-    int d0 = firstDayInBucket(spans, bucket, s);
-    if (d0 == Integer.MIN_VALUE || !novel(spans, d0, s.retentionDays())) return;
-    String id = alertId(key, app, bucket);
-    Alert active = AlertLedger.active(store, id);
-    Alert draft = active != null ? active : store.get(MailboxFamily.PENDING, id);
-    if (draft == null || t < draft.time || (t == draft.time && e.recordId.compareTo(firstId(draft)) < 0)) {
-      // the episode's facts come from its earliest record, whatever arrived first
-      Alert rebuilt = build(id, key, app, bucket, e, d0, store, ctx);
-      if (draft != null) carryOver(draft, rebuilt, s);
-      draft = rebuilt;
-    }
-    boolean listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, e.mailAccessType), s.evidenceMax());
-    addItems(draft, e);
-    raiseForAccess(draft, e);
-    draft.message = message(draft);
-    if (mature(activity, d0, s)) {
-      store.remove(MailboxFamily.PENDING, id);
-      if (active == null) {
-        if (draft.severity.compareTo(s.config().get(DetectionOptions.NEW_CLIENT_APP_MIN_SEVERITY)) >= 0) {
-          AlertLedger.upsert(store, draft, ctx);
-        }
-      } else {
-        AlertLedger.fold(store, draft, listChanged, s.bucketStart(bucket + 1), ctx);
-      }
-    } else {
-      store.put(MailboxFamily.PENDING, id, draft);
-    }
+    Novelty.onValue(this, key, e, app, spans, activity, spansChanged, store, ctx);
   }
 
-  /** A day with mail access appeared: episodes that were waiting for maturity may now be raised. */
-  void onNewActivityDay(String key, int day, Spans activity, EntityStore store, DetectContext ctx) {
-    DetectionSettings s = ctx.settings();
-    if (!s.config().get(DetectionOptions.NEW_CLIENT_APP_ENABLED)) return;
-    java.util.List<Alert> ready = new ArrayList<>();
-    store.forEach(MailboxFamily.PENDING, (id, p) -> {
-      if (mature(activity, DetectionSettings.dayOf(p.time), s)) ready.add(p);
-    });
-    ready.sort(java.util.Comparator.comparing(a -> a.id));
-    Severity min = s.config().get(DetectionOptions.NEW_CLIENT_APP_MIN_SEVERITY);
-    for (Alert p : ready) {
-      store.remove(MailboxFamily.PENDING, p.id);
-      if (p.severity.compareTo(min) >= 0) AlertLedger.upsert(store, p, ctx);
-    }
+  void onNewActivityDay(Spans activity, EntityStore store, DetectContext ctx) {
+    if (!ctx.settings().config().get(DetectionOptions.NEW_CLIENT_APP_ENABLED)) return;
+    Novelty.onNewActivityDay(this, activity, store, ctx);
   }
 
-  static boolean novel(Spans spans, int day, int retentionDays) {
-    return spans.has(day) && !spans.anyIn(day - retentionDays, day - 1);
+  @Override
+  public void fold(Alert a, AuditEvent e) {
+    addItems(a, e);
+    raiseForAccess(a, e);
   }
 
-  static boolean mature(Spans activity, int day, DetectionSettings s) {
-    return activity.anyIn(day - s.retentionDays(), day - s.maturityDays());
-  }
-
-  static String alertId(String key, String app, long bucket) {
-    return AlertIds.of(ID, key, app, Long.toString(bucket));
-  }
-
-  /** The first day the app was seen within the bucket, or Integer.MIN_VALUE. */
-  private static int firstDayInBucket(Spans spans, long bucket, DetectionSettings s) {
-    int from = DetectionSettings.dayOf(s.bucketStart(bucket));
-    int i = spans.indexOf(from);
-    int at = i >= 0 ? i : -i - 1;
-    if (at >= spans.size()) return Integer.MIN_VALUE;
-    int d = spans.bucketAt(at);
-    return s.bucketOf(spans.minAt(at)) == bucket ? d : Integer.MIN_VALUE;
-  }
-
-  private static void withdrawIfNotNovel(String key, String app, int day, Spans spans, EntityStore store,
-      DetectContext ctx) {
-    DetectionSettings s = ctx.settings();
-    int idx = spans.indexOf(day);
-    if (idx < 0 || novel(spans, day, s.retentionDays())) return;
-    String id = alertId(key, app, s.bucketOf(spans.minAt(idx)));
-    store.remove(MailboxFamily.PENDING, id);
-    int prev = spans.lastIndexBefore(day);
-    String when = prev >= 0 ? LocalDate.ofEpochDay(spans.bucketAt(prev)).toString() : "an earlier day";
-    AlertLedger.withdraw(store, id, "a record that arrived late shows this app already read this mailbox on " + when,
-        ctx);
-  }
-
-  private static String firstId(Alert a) {
-    return a.evidence.isEmpty() ? "" : a.evidence.get(0).recordId;
-  }
-
-  /** Keeps what an episode accumulated when its facts are rebuilt from an earlier record. */
-  private static void carryOver(Alert from, Alert to, DetectionSettings s) {
-    to.evidence.clear();
-    to.evidenceCount = 0;
-    for (var ev : from.evidence) AlertLedger.addEvidence(to, ev, s.evidenceMax());
-    to.evidenceCount = from.evidenceCount;
-    to.firstSeen = Math.min(to.firstSeen, from.firstSeen);
-    to.lastSeen = Math.max(to.lastSeen, from.lastSeen);
+  @Override
+  public void carry(Alert from, Alert to) {
     to.facts.put("items", from.facts.getOrDefault("items", "0"));
     for (String k : new String[] {"sync", "appOnly"}) {
       if ("true".equals(from.facts.get(k)) && !"true".equals(to.facts.get(k))) {
@@ -179,12 +118,10 @@ public final class MailboxNewClientApp implements java.io.Serializable {
         }
       }
     }
-    to.revision = from.revision;
-    to.status = from.status;
-    to.emittedDigest = from.emittedDigest;
   }
 
-  private Alert build(String id, String key, String app, long bucket, AuditEvent e, int day, EntityStore store,
+  @Override
+  public Alert build(String id, String key, String app, long bucket, AuditEvent e, int day, EntityStore store,
       DetectContext ctx) {
     DetectionSettings s = ctx.settings();
     AppCatalog catalog = s.apps();
@@ -264,7 +201,8 @@ public final class MailboxNewClientApp implements java.io.Serializable {
     a.facts.put("items", Long.toString(items));
   }
 
-  static String message(Alert a) {
+  @Override
+  public String message(Alert a) {
     String app = a.appName != null ? a.appName + " (" + a.appId + ")" : "ClientAppId " + a.appId + " (unknown app)";
     String what = "true".equals(a.facts.get("sync")) ? "synced folders (whole-folder download) in" : "read "
         + a.facts.getOrDefault("items", "?") + " items in";

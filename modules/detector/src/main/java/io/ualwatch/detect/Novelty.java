@@ -1,0 +1,167 @@
+package io.ualwatch.detect;
+
+import io.ualwatch.model.AuditEvent;
+import io.ualwatch.model.alert.Alert;
+import io.ualwatch.model.alert.AlertIds;
+import io.ualwatch.model.alert.Severity;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The shared mechanics of "first time in the baseline window" rules (a new client app on a mailbox, a new
+ * country or a new hosting network for a user, …), defined on order-independent state:
+ *
+ * <ul>
+ *   <li>value v has an <em>episode</em> on day d when v was seen on d and on none of the {@code retention}
+ *       days before d (day granularity, from {@link Spans});
+ *   <li>the episode raises an alert when the entity is mature on d (activity on some day between
+ *       d − retention and d − maturity), if the rule requires maturity;
+ *   <li>the alert id is (rule, entity key, v, bucket of the episode's first record); every record of v in that
+ *       bucket folds into it, the facts come from the earliest record whatever arrived first;
+ *   <li>a record of v on an earlier day that arrives late ends the novelty: the alert is withdrawn.
+ * </ul>
+ */
+public final class Novelty {
+  private Novelty() {}
+
+  /** What a novelty rule supplies. */
+  public interface Rule extends java.io.Serializable {
+    String ruleId();
+
+    /** Where episodes of immature entities wait (shared by the rules of a family; filtered by rule id). */
+    Slot<Alert> pending();
+
+    boolean requireMaturity();
+
+    Severity minSeverity(DetectionSettings s);
+
+    /** A new alert from the episode's earliest record (evidence is added by the caller). */
+    Alert build(String id, String key, String value, long bucket, AuditEvent e, int day, EntityStore store,
+        DetectContext ctx);
+
+    /** Folds a record of the episode into the alert (counts, flags that raise severity). */
+    void fold(Alert a, AuditEvent e);
+
+    /** Carries rule-specific facts over when the facts are rebuilt from an earlier record. */
+    default void carry(Alert from, Alert to) {}
+
+    String message(Alert a);
+
+    /** The evidence detail shown for a record. */
+    default String detail(AuditEvent e) {
+      return e.operation;
+    }
+  }
+
+  public static boolean novel(Spans spans, int day, int retentionDays) {
+    return spans.has(day) && !spans.anyIn(day - retentionDays, day - 1);
+  }
+
+  public static boolean mature(Spans activity, int day, DetectionSettings s) {
+    return activity != null && activity.anyIn(day - s.retentionDays(), day - s.maturityDays());
+  }
+
+  public static String alertId(Rule rule, String key, String value, long bucket) {
+    return AlertIds.of(rule.ruleId(), key, value, Long.toString(bucket));
+  }
+
+  /**
+   * Handles a record of {@code value}; {@code spans} (the value's days) and {@code activity} (the entity's
+   * days) already include it.
+   */
+  public static void onValue(Rule rule, String key, AuditEvent e, String value, Spans spans, Spans activity,
+      boolean spansChanged, EntityStore store, DetectContext ctx) {
+    DetectionSettings s = ctx.settings();
+    long t = e.eventTime.toEpochMilli();
+    int day = DetectionSettings.dayOf(t);
+    if (spansChanged) {
+      // a new day of this value can end the novelty of the next episode within the retention window
+      int next = spans.nextAfter(day);
+      if (next != Integer.MIN_VALUE && next - day <= s.retentionDays()) {
+        withdrawIfNotNovel(rule, key, value, next, spans, store, ctx);
+      }
+      withdrawIfNotNovel(rule, key, value, day, spans, store, ctx);
+    }
+    long bucket = s.bucketOf(t);
+    int d0 = firstDayInBucket(spans, bucket, s);
+    if (d0 == Integer.MIN_VALUE || !novel(spans, d0, s.retentionDays())) return;
+    String id = alertId(rule, key, value, bucket);
+    Alert active = AlertLedger.active(store, id);
+    Alert draft = active != null ? active : store.get(rule.pending(), id);
+    if (draft == null || t < draft.time || (t == draft.time && e.recordId.compareTo(firstId(draft)) < 0)) {
+      Alert rebuilt = rule.build(id, key, value, bucket, e, d0, store, ctx);
+      if (draft != null) carryOver(rule, draft, rebuilt, s);
+      draft = rebuilt;
+    }
+    boolean listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, rule.detail(e)), s.evidenceMax());
+    rule.fold(draft, e);
+    draft.message = rule.message(draft);
+    if (!rule.requireMaturity() || mature(activity, d0, s)) {
+      store.remove(rule.pending(), id);
+      if (active == null) {
+        if (draft.severity.compareTo(rule.minSeverity(s)) >= 0) AlertLedger.upsert(store, draft, ctx);
+      } else {
+        AlertLedger.fold(store, draft, listChanged, s.bucketStart(bucket + 1), ctx);
+      }
+    } else {
+      store.put(rule.pending(), id, draft);
+    }
+  }
+
+  /** A new activity day of the entity: waiting episodes of this rule that are now mature are raised. */
+  public static void onNewActivityDay(Rule rule, Spans activity, EntityStore store, DetectContext ctx) {
+    DetectionSettings s = ctx.settings();
+    List<Alert> ready = new ArrayList<>();
+    store.forEach(rule.pending(), (id, p) -> {
+      if (p.ruleId.equals(rule.ruleId()) && mature(activity, DetectionSettings.dayOf(p.time), s)) ready.add(p);
+    });
+    ready.sort(Comparator.comparing(a -> a.id));
+    Severity min = rule.minSeverity(s);
+    for (Alert p : ready) {
+      store.remove(rule.pending(), p.id);
+      if (p.severity.compareTo(min) >= 0) AlertLedger.upsert(store, p, ctx);
+    }
+  }
+
+  /** The first day the value was seen within the bucket, or Integer.MIN_VALUE. */
+  static int firstDayInBucket(Spans spans, long bucket, DetectionSettings s) {
+    int from = DetectionSettings.dayOf(s.bucketStart(bucket));
+    int i = spans.indexOf(from);
+    int at = i >= 0 ? i : -i - 1;
+    if (at >= spans.size()) return Integer.MIN_VALUE;
+    return s.bucketOf(spans.minAt(at)) == bucket ? spans.bucketAt(at) : Integer.MIN_VALUE;
+  }
+
+  private static void withdrawIfNotNovel(Rule rule, String key, String value, int day, Spans spans,
+      EntityStore store, DetectContext ctx) {
+    DetectionSettings s = ctx.settings();
+    int idx = spans.indexOf(day);
+    if (idx < 0 || novel(spans, day, s.retentionDays())) return;
+    String id = alertId(rule, key, value, s.bucketOf(spans.minAt(idx)));
+    store.remove(rule.pending(), id);
+    int prev = spans.lastIndexBefore(day);
+    String when = prev >= 0 ? LocalDate.ofEpochDay(spans.bucketAt(prev)).toString() : "an earlier day";
+    AlertLedger.withdraw(store, id, "a record that arrived late shows " + value + " was already seen for this "
+        + "entity on " + when, ctx);
+  }
+
+  private static String firstId(Alert a) {
+    return a.evidence.isEmpty() ? "" : a.evidence.get(0).recordId;
+  }
+
+  /** Keeps what an episode accumulated when its facts are rebuilt from an earlier record. */
+  private static void carryOver(Rule rule, Alert from, Alert to, DetectionSettings s) {
+    to.evidence.clear();
+    to.evidenceCount = 0;
+    for (var ev : from.evidence) AlertLedger.addEvidence(to, ev, s.evidenceMax());
+    to.evidenceCount = from.evidenceCount;
+    to.firstSeen = Math.min(to.firstSeen, from.firstSeen);
+    to.lastSeen = Math.max(to.lastSeen, from.lastSeen);
+    rule.carry(from, to);
+    to.revision = from.revision;
+    to.status = from.status;
+    to.emittedDigest = from.emittedDigest;
+  }
+}

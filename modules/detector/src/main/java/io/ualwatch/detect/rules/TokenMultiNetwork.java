@@ -5,6 +5,7 @@ import io.ualwatch.detect.AlertLedger;
 import io.ualwatch.detect.DetectContext;
 import io.ualwatch.detect.DetectionSettings;
 import io.ualwatch.detect.EntityStore;
+import io.ualwatch.detect.Pairs;
 import io.ualwatch.detect.RuleInfo;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
@@ -74,7 +75,8 @@ public final class TokenMultiNetwork implements java.io.Serializable {
       long firstBucket = s.bucketOf(t);
       long lastBucket = s.bucketOf(t + window);
       for (long b = firstBucket; b <= lastBucket; b++) {
-        Trigger tr = earliestTrigger(nets, s.bucketStart(b), s.bucketStart(b + 1), window);
+        Pairs.Trigger tr = Pairs.earliest(nets, s.bucketStart(b), s.bucketStart(b + 1), NetObs::conflict,
+            (n, m) -> window);
         if (tr != null) raise(key, session, b, tr, nets, store, ctx);
       }
     }
@@ -93,54 +95,19 @@ public final class TokenMultiNetwork implements java.io.Serializable {
     }
   }
 
-  /** The earliest trigger in [from, to), or null. */
-  static Trigger earliestTrigger(List<NetObs> nets, long from, long to, long window) {
-    Trigger best = null;
-    int fromHour = DetectionSettings.hourOf(from);
-    int toHour = DetectionSettings.hourOf(to - 1);
-    for (NetObs n : nets) {
-      for (int i = 0; i < n.hours.size(); i++) {
-        int h = n.hours.bucketAt(i);
-        if (h < fromHour || h > toHour) continue;
-        long yMin = n.hours.minAt(i);
-        for (NetObs m : nets) {
-          if (m == n || !NetObs.conflict(n, m)) continue;
-          // same hour: the later of the two first times is the first moment both were seen
-          int j = m.hours.indexOf(h);
-          if (j >= 0) {
-            long y = Math.max(yMin, m.hours.minAt(j));
-            if (y >= from && y < to && (best == null || y < best.time)) {
-              best = new Trigger(y, y == yMin ? n : m, y == yMin ? m : n, Math.min(yMin, m.hours.minAt(j)));
-            }
-          }
-          // earlier hour of m within the window before this hour's first record of n
-          int k = m.hours.lastIndexBefore(h);
-          if (k >= 0 && m.hours.maxAt(k) >= yMin - window && yMin >= from && yMin < to
-              && (best == null || yMin < best.time)) {
-            best = new Trigger(yMin, n, m, m.hours.maxAt(k));
-          }
-        }
-      }
-    }
-    return best;
-  }
-
-  /** A trigger: record of {@code later} at {@code time}, with a record of {@code earlier} at {@code earlierTime}. */
-  record Trigger(long time, NetObs later, NetObs earlier, long earlierTime) {}
-
   static String alertId(String key, long bucket) {
     return AlertIds.of(ID, key, Long.toString(bucket));
   }
 
-  private void raise(String key, boolean session, long bucket, Trigger tr, List<NetObs> nets, EntityStore store,
+  private void raise(String key, boolean session, long bucket, Pairs.Trigger tr, List<NetObs> nets, EntityStore store,
       DetectContext ctx) {
     DetectionSettings s = ctx.settings();
     String id = alertId(key, bucket);
     Alert prev = AlertLedger.active(store, id);
-    if (prev != null && prev.time == tr.time && prev.firstSeen == Math.min(prev.firstSeen, tr.earlierTime)
-        && prev.endpoints.size() == 2 && prev.endpoints.get(0).time == tr.earlierTime
-        && java.util.Objects.equals(prev.endpoints.get(0).ip, tr.earlier.first.ip)
-        && java.util.Objects.equals(prev.endpoints.get(1).ip, tr.later.first.ip)
+    if (prev != null && prev.time == tr.time() && prev.firstSeen == Math.min(prev.firstSeen, tr.earlierTime())
+        && prev.endpoints.size() == 2 && prev.endpoints.get(0).time == tr.earlierTime()
+        && java.util.Objects.equals(prev.endpoints.get(0).ip, tr.earlier().first.ip)
+        && java.util.Objects.equals(prev.endpoints.get(1).ip, tr.later().first.ip)
         && networks(nets, bucket, s).equals(prev.facts.get("networks"))) {
       return; // the trigger and both networks' earliest records are unchanged
     }
@@ -151,19 +118,19 @@ public final class TokenMultiNetwork implements java.io.Serializable {
     a.status = AlertStatus.NEW;
     String[] parts = key.split("\\|", 3);
     a.tenantId = parts[0];
-    a.time = tr.time;
-    a.firstSeen = tr.earlierTime;
-    a.lastSeen = tr.time;
+    a.time = tr.time();
+    a.firstSeen = tr.earlierTime();
+    a.lastSeen = tr.time();
     a.bucket = Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
-    NetObs later = tr.later;
-    NetObs earlier = tr.earlier;
+    NetObs later = tr.later();
+    NetObs earlier = tr.earlier();
     a.user = later.user != null ? later.user : earlier.user;
     a.appId = later.app;
     a.appName = later.app == null ? null : s.apps().name(later.app);
     if (session) a.sessionId = parts[2];
     else a.tokenId = parts[2];
-    Endpoint first = copy(earlier.first, tr.earlierTime);
-    Endpoint second = copy(later.first, tr.time);
+    Endpoint first = copy(earlier.first, tr.earlierTime());
+    Endpoint second = copy(later.first, tr.time());
     a.source = second;
     a.endpoints.add(first);
     a.endpoints.add(second);
@@ -191,7 +158,7 @@ public final class TokenMultiNetwork implements java.io.Serializable {
     a.severity = hosting ? Severity.CRITICAL : INFO.baseSeverity();
     a.confidence = hosting ? 90 : 70;
     a.facts.put("networks", networks(nets, bucket, s));
-    a.facts.put("gapMinutes", Long.toString(Duration.ofMillis(tr.time - tr.earlierTime).toMinutes()));
+    a.facts.put("gapMinutes", Long.toString(Duration.ofMillis(tr.time() - tr.earlierTime()).toMinutes()));
     a.facts.put("kind", session ? "session" : "token");
     a.baseline = "a token or session normally stays on one network; this one was first used from "
         + earlier.label();
@@ -201,21 +168,10 @@ public final class TokenMultiNetwork implements java.io.Serializable {
 
   /** First and last record of the token in the bucket, from state (not from what happened to be folded in). */
   private static void setSeen(Alert a, List<NetObs> nets, long from, long to) {
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    int fromHour = DetectionSettings.hourOf(from);
-    int toHour = DetectionSettings.hourOf(to - 1);
-    for (NetObs n : nets) {
-      for (int i = 0; i < n.hours.size(); i++) {
-        int h = n.hours.bucketAt(i);
-        if (h < fromHour || h > toHour) continue;
-        first = Math.min(first, n.hours.minAt(i));
-        last = Math.max(last, n.hours.maxAt(i));
-      }
-    }
-    if (first != Long.MAX_VALUE) {
-      a.firstSeen = first;
-      a.lastSeen = last;
+    long[] span = Pairs.span(nets, from, to);
+    if (span != null) {
+      a.firstSeen = span[0];
+      a.lastSeen = span[1];
     }
   }
 

@@ -45,6 +45,9 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--gzip", description = "Write .ndjson.gz.")
   boolean gzip;
 
+  @Option(names = "--list-users", description = "Also print the simulated users (index, UPN, home country and network).")
+  boolean listUsers;
+
   @Override
   public Integer call() throws IOException {
     if (scenario != null) {
@@ -65,6 +68,12 @@ final class GenerateCommand implements Callable<Integer> {
       throw new Main.UsageException(e.getMessage());
     }
     TenantSimulator sim = new TenantSimulator(s);
+    if (listUsers) {
+      for (TenantSimulator.User u : sim.users()) {
+        System.out.printf("%3d  %-40s %s  %s%s%s%s%n", u.index(), u.upn(), u.country(), u.home().name(),
+            u.ipv6Home() ? ", IPv6 home" : "", u.owa() ? ", OWA" : "", u.mobile() ? ", mobile" : "");
+      }
+    }
     String ext = gzip ? ".ndjson.gz" : ".ndjson";
     long t0 = System.nanoTime();
     try (SimWriter w = new SimWriter(out.resolve("audit" + ext), out.resolve("signins" + ext))) {

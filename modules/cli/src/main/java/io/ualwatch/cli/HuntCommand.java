@@ -7,6 +7,8 @@ import io.ualwatch.enrich.AppCatalog;
 import io.ualwatch.enrich.Enricher;
 import io.ualwatch.enrich.GeoResolver;
 import io.ualwatch.engine.AlertCollector;
+import io.ualwatch.engine.HuntRunner;
+import io.ualwatch.engine.TimeMergedReader;
 import io.ualwatch.engine.LocalEngine;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
@@ -60,6 +62,14 @@ final class HuntCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions configOptions;
 
+  /** The input file a rejection's origin ("file:line…") belongs to. */
+  static String fileOf(String origin, List<Path> files) {
+    for (Path f : files) {
+      if (origin != null && origin.startsWith(f.toString())) return f.toString();
+    }
+    return origin;
+  }
+
   @Override
   public Integer call() throws IOException {
     PrintStream err = System.err;
@@ -78,25 +88,19 @@ final class HuntCommand implements Callable<Integer> {
     AtomicLong bytes = new AtomicLong();
     long total = Inputs.totalBytes(files);
     long t0 = System.nanoTime();
-    InputReader reader = new InputReader();
+    long ooo = config.get(JobOptions.OUT_OF_ORDERNESS).toMillis();
     try (Progress progress = quiet ? null : new Progress(err, total, bytes, stats::records)) {
-      for (Path f : files) {
-        String name = f.toString();
-        try (InputStream in = new Inputs.Counting(Files.newInputStream(f), bytes)) {
-          reader.read(in, name, new ParseListener() {
-            @Override public void onEvent(AuditEvent e) {
-              stats.onEvent(e);
-              engine.accept(e);
-            }
-            @Override public void onReject(Rejection r) { stats.onReject(name, r); }
-            @Override public void onFormat(String origin, InputFormat format) { stats.onFormat(name, format); }
+      // the files are read together, merged by event time, like the partitions of the raw topics in the job
+      HuntRunner.run(files, f -> new Inputs.Counting(TimeMergedReader.openFile(f), bytes), engine, ooo,
+          new ParseListener() {
+            @Override public void onEvent(AuditEvent e) { stats.onEvent(e); }
+            @Override public void onReject(Rejection r) { stats.onReject(fileOf(r.origin(), files), r); }
+            @Override public void onFormat(String origin, InputFormat format) { stats.onFormat(origin, format); }
             @Override public void onWarning(String origin, String message) { stats.warnings.add(origin + ": " + message); }
           });
-        } catch (IOException e) {
-          throw new Main.UsageException("cannot read " + f + ": " + e.getMessage());
-        }
-      }
-      engine.finish();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     List<Alert> result = allRevisions ? revisions : collector.active();

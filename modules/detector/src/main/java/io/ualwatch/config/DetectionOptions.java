@@ -66,8 +66,43 @@ public final class DetectionOptions {
       "Also track Entra session ids (AADSessionId / sign-in sessionId), not only UniqueTokenId. Sessions live "
           + "longer than tokens, so a laptop moving between home and office networks can trigger this.");
 
+
+  // ---- new-country ----
+  public static final Option<Boolean> NEW_COUNTRY_ENABLED = Option.bool("rules.new-country.enabled", true,
+      "Turns the new-country rule on or off.");
+
+  // ---- hosting-network-access ----
+  public static final Option<Boolean> HOSTING_ENABLED = Option.bool("rules.hosting-network-access.enabled", true,
+      "Turns the hosting-network-access rule on or off.");
+
+  // ---- impossible-travel ----
+  public static final Option<Boolean> TRAVEL_ENABLED = Option.bool("rules.impossible-travel.enabled", true,
+      "Turns the impossible-travel rule on or off.");
+  public static final Option<Integer> TRAVEL_MIN_KM = Option.integer("rules.impossible-travel.min-distance-km", 500,
+      "Two locations closer than this are never travel (DB-IP city precision, metro areas, carrier hubs).")
+      .check(n -> n >= 50 && n <= 20_000, "must be between 50 and 20000");
+  public static final Option<Integer> TRAVEL_MAX_KMH = Option.integer("rules.impossible-travel.max-speed-kmh", 900,
+      "Faster than this between two located activities is impossible (an airliner cruises at 800–900 km/h).")
+      .check(n -> n >= 100 && n <= 5000, "must be between 100 and 5000");
+
+  // ---- token-without-signin ----
+  public static final Option<Boolean> NO_SIGNIN_ENABLED = Option.bool("rules.token-without-signin.enabled", true,
+      "Turns the token-without-signin rule on or off.");
+  public static final Option<Duration> NO_SIGNIN_GRACE = positive(Option.duration("rules.token-without-signin.grace",
+      Duration.ofHours(2), "How long (event time) after a mail access a sign-in of its token or session may still "
+          + "appear. The check runs when the watermark passes the access time plus this grace."));
+  public static final Option<Duration> NO_SIGNIN_LOOKBACK = positive(Option.duration(
+      "rules.token-without-signin.lookback", Duration.ofHours(24),
+      "How far before the token's issue time (IssuedAtTime) a sign-in of the token or session counts."));
+  public static final Option<Duration> NO_SIGNIN_FEED_WINDOW = positive(Option.duration(
+      "rules.token-without-signin.feed-active-window", Duration.ofHours(1),
+      "The rule is only evaluated for accesses when the tenant's sign-in feed delivered sign-ins within this "
+          + "window before the access; otherwise the access is counted as not evaluated (a missing feed is not an "
+          + "attack)."));
+
   public static final List<Option<?>> ALL = List.of(BASELINE_RETENTION, BASELINE_MATURITY, SUPPRESSION,
       EVIDENCE_MAX, ALLOW_APPS, ALLOW_USERS, ALLOW_CIDRS, NEW_CLIENT_APP_ENABLED, NEW_CLIENT_APP_MIN_SEVERITY,
       TOKEN_MULTI_NETWORK_ENABLED, TOKEN_MULTI_NETWORK_WINDOW, TOKEN_MULTI_NETWORK_SESSION_WINDOW,
-      TOKEN_MULTI_NETWORK_SESSIONS);
+      TOKEN_MULTI_NETWORK_SESSIONS, NEW_COUNTRY_ENABLED, HOSTING_ENABLED, TRAVEL_ENABLED, TRAVEL_MIN_KM,
+      TRAVEL_MAX_KMH, NO_SIGNIN_ENABLED, NO_SIGNIN_GRACE, NO_SIGNIN_LOOKBACK, NO_SIGNIN_FEED_WINDOW);
 }

@@ -43,8 +43,10 @@ public final class JobOptions {
   public static final Option<String> STATE_DIR = Option.string("job.state-dir", "",
       "Checkpoint directory (a file:// or other Flink filesystem URI); empty = a directory under the data dir.");
   public static final Option<Duration> OUT_OF_ORDERNESS = Option.duration("job.watermark.out-of-orderness",
-      Duration.ofHours(1), "Watermark lag behind the highest event time seen. Records later than this are still "
-          + "processed (never dropped); the watermark only drives state expiry and end-of-bucket updates.");
+      Duration.ofHours(3), "Watermark lag behind the highest event time seen. Records later than this are still "
+          + "processed (never dropped); the watermark drives state expiry, end-of-bucket updates and the checks "
+          + "of absence rules (token-without-signin waits for it), so records up to this late never cause an alert "
+          + "that is withdrawn later.");
   public static final Option<Duration> IDLENESS = DetectionOptions.positive(Option.duration("job.watermark.idleness",
       Duration.ofMinutes(1), "A source partition with no records for this long does not hold the watermark back."));
   public static final Option<Duration> DEDUPE_TTL = DetectionOptions.positive(Option.duration("job.dedupe.ttl",

@@ -15,4 +15,22 @@ public interface DetectContext {
 
   /** Rule settings in force. */
   DetectionSettings settings();
+
+  /**
+   * Registers the timer that expires state for event time {@code horizon}, but never earlier than one
+   * {@code retentionMs} of watermark progress from now: records that arrive far behind the watermark (a
+   * replayed backlog) keep their state long enough to be correlated with each other.
+   */
+  default void registerExpiry(long horizon, long retentionMs) {
+    long wm = watermark();
+    // rounded up to a whole hour so that a backlog does not register one timer per record
+    long notBefore = wm == Long.MIN_VALUE ? Long.MIN_VALUE
+        : Math.floorDiv(wm + retentionMs, DetectionSettings.HOUR) * DetectionSettings.HOUR + DetectionSettings.HOUR;
+    registerTimer(Math.max(horizon, notBefore));
+  }
+
+  /** Tenant-wide facts (sign-in feed activity); {@link TenantFacts#NONE} unless the family asks for them. */
+  default TenantFacts tenantFacts() {
+    return TenantFacts.NONE;
+  }
 }

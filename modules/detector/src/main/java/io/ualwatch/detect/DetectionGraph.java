@@ -1,10 +1,15 @@
 package io.ualwatch.detect;
 
+import io.ualwatch.detect.rules.HostingNetworkAccess;
+import io.ualwatch.detect.rules.ImpossibleTravel;
 import io.ualwatch.detect.rules.MailboxFamily;
 import io.ualwatch.detect.rules.MailboxNewClientApp;
+import io.ualwatch.detect.rules.NewCountry;
 import io.ualwatch.detect.rules.TenantAppPrevalence;
 import io.ualwatch.detect.rules.TokenFamily;
 import io.ualwatch.detect.rules.TokenMultiNetwork;
+import io.ualwatch.detect.rules.TokenWithoutSignIn;
+import io.ualwatch.detect.rules.UserFamily;
 import java.util.List;
 
 /**
@@ -20,11 +25,12 @@ public final class DetectionGraph {
   }
 
   public static List<Family> families() {
-    return List.of(new MailboxFamily(), new TokenFamily());
+    return List.of(new MailboxFamily(), new TokenFamily(), new UserFamily());
   }
 
   /** Every rule, for documentation and the CLI. */
   public static List<RuleInfo> rules() {
-    return List.of(MailboxNewClientApp.INFO, TokenMultiNetwork.INFO);
+    return List.of(MailboxNewClientApp.INFO, TokenMultiNetwork.INFO, TokenWithoutSignIn.INFO,
+        ImpossibleTravel.INFO, NewCountry.INFO, HostingNetworkAccess.INFO);
   }
 }

@@ -37,6 +37,13 @@ public final class DetectionSettings {
     config.get(DetectionOptions.ALLOW_USERS).forEach(a -> allowUsers.add(a.toLowerCase(Locale.ROOT)));
     this.trusted = new Cidrs(config.get(DetectionOptions.ALLOW_CIDRS));
     this.version = config.version();
+    double minWindowMinutes = 60.0 * config.get(io.ualwatch.config.DetectionOptions.TRAVEL_MIN_KM)
+        / config.get(io.ualwatch.config.DetectionOptions.TRAVEL_MAX_KMH);
+    if (minWindowMinutes < 5) {
+      throw new io.ualwatch.config.ConfigException("rules.impossible-travel.min-distance-km / max-speed-kmh must "
+          + "allow at least 5 minutes of travel (the resolution of the location history); raise the distance or "
+          + "lower the speed");
+    }
   }
 
   public Config config() { return config; }

@@ -27,4 +27,9 @@ public interface Family extends java.io.Serializable {
   void onEvent(String key, AuditEvent event, EntityStore store, DetectContext ctx);
 
   void onTimer(String key, long time, EntityStore store, DetectContext ctx);
+
+  /** True when the family reads {@link DetectContext#tenantFacts()} (the job then broadcasts them to it). */
+  default boolean needsTenantFacts() {
+    return false;
+  }
 }

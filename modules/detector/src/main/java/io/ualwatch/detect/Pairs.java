@@ -18,12 +18,22 @@ public final class Pairs {
   /** A trigger: record of {@code later} at {@code time}, with a record of {@code earlier} at {@code earlierTime}. */
   public record Trigger(long time, NetObs later, NetObs earlier, long earlierTime) {}
 
-  /** The earliest trigger with its record in [from, to), or null. */
+  /** The earliest trigger with its record in [from, to), or null; groups kept in hour buckets. */
   public static Trigger earliest(List<NetObs> groups, long from, long to, BiPredicate<NetObs, NetObs> conflict,
       ToLongBiFunction<NetObs, NetObs> window) {
+    return earliest(groups, from, to, conflict, window, DetectionSettings.HOUR);
+  }
+
+  /**
+   * The earliest trigger with its record in [from, to), or null. Exact when every window is at least the
+   * bucket size {@code granularityMs} of the groups' spans (then two records in one bucket are always within
+   * the window).
+   */
+  public static Trigger earliest(List<NetObs> groups, long from, long to, BiPredicate<NetObs, NetObs> conflict,
+      ToLongBiFunction<NetObs, NetObs> window, long granularityMs) {
     Trigger best = null;
-    int fromHour = DetectionSettings.hourOf(from);
-    int toHour = DetectionSettings.hourOf(to - 1);
+    int fromHour = (int) Math.floorDiv(from, granularityMs);
+    int toHour = (int) Math.floorDiv(to - 1, granularityMs);
     for (NetObs n : groups) {
       for (int i = 0; i < n.hours.size(); i++) {
         int h = n.hours.bucketAt(i);
@@ -54,12 +64,16 @@ public final class Pairs {
     return best;
   }
 
-  /** First and last record time in [from, to) over all groups, or null when none. */
+  /** First and last record time in [from, to) over all groups (hour buckets), or null when none. */
   public static long[] span(List<NetObs> groups, long from, long to) {
+    return span(groups, from, to, DetectionSettings.HOUR);
+  }
+
+  public static long[] span(List<NetObs> groups, long from, long to, long granularityMs) {
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
-    int fromHour = DetectionSettings.hourOf(from);
-    int toHour = DetectionSettings.hourOf(to - 1);
+    int fromHour = (int) Math.floorDiv(from, granularityMs);
+    int toHour = (int) Math.floorDiv(to - 1, granularityMs);
     for (NetObs n : groups) {
       for (int i = 0; i < n.hours.size(); i++) {
         int h = n.hours.bucketAt(i);

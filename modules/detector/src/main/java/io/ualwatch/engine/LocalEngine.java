@@ -33,9 +33,11 @@ public final class LocalEngine {
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private final java.util.Set<String> timerKeys = new java.util.HashSet<>();
   private final Dedupe dedupe;
+  private final FactsStore facts = new FactsStore();
   private final long outOfOrdernessMs;
   private final boolean copyOnAccess;
   private long maxEventTime = Long.MIN_VALUE;
+  private boolean externalWatermarks;
   private long watermark = Long.MIN_VALUE;
   private long events;
   private long duplicates;
@@ -80,6 +82,7 @@ public final class LocalEngine {
       a.annotate(key, e, store, ctx(i, key));
       if (store.isEmpty()) annotatorState.get(i).remove(key);
     }
+    if (e.isSignIn()) facts.addSignIn(e.tenantId, e.eventTime.toEpochMilli());
     int base = annotators.size();
     for (int i = 0; i < families.size(); i++) {
       Family f = families.get(i);
@@ -94,8 +97,17 @@ public final class LocalEngine {
     long t = e.eventTime.toEpochMilli();
     if (t > maxEventTime) {
       maxEventTime = t;
-      advanceWatermark(maxEventTime - outOfOrdernessMs);
+      if (!externalWatermarks) advanceWatermark(maxEventTime - outOfOrdernessMs);
     }
+  }
+
+  /**
+   * From now on the caller drives event time with {@link #advanceWatermark} (e.g. {@link TimeMergedReader}
+   * over several files), instead of the engine's own "highest time seen minus the bound".
+   */
+  public LocalEngine externalWatermarks() {
+    externalWatermarks = true;
+    return this;
   }
 
   /** End of input: the watermark goes to +∞ and every pending timer fires. */
@@ -103,7 +115,8 @@ public final class LocalEngine {
     advanceWatermark(Long.MAX_VALUE);
   }
 
-  private void advanceWatermark(long wm) {
+  /** Moves event time forward; timers at or before it fire. */
+  public void advanceWatermark(long wm) {
     if (wm <= watermark) return;
     watermark = wm;
     while (!timers.isEmpty() && timers.peek().time <= watermark) {
@@ -154,7 +167,27 @@ public final class LocalEngine {
       public DetectionSettings settings() {
         return settings;
       }
+
+      @Override
+      public io.ualwatch.detect.TenantFacts tenantFacts() {
+        return facts;
+      }
     };
+  }
+
+  /** Hours with sign-ins per tenant (what the job broadcasts to the detectors). */
+  static final class FactsStore implements io.ualwatch.detect.TenantFacts {
+    private final Map<String, java.util.Set<Integer>> hours = new HashMap<>();
+
+    void addSignIn(String tenant, long time) {
+      hours.computeIfAbsent(tenant, t -> new java.util.HashSet<>()).add(DetectionSettings.hourOf(time));
+    }
+
+    @Override
+    public boolean signInsInHour(String tenant, int hour) {
+      java.util.Set<Integer> h = hours.get(tenant);
+      return h != null && h.contains(hour);
+    }
   }
 
   public long events() {

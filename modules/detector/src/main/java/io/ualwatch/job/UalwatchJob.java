@@ -43,7 +43,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * demo, replay and the integration tests run the same operators; {@link #main} only wires Kafka to it.
  *
  * <pre>
- * raw records → parse (bad → dead letters) → de-duplicate by record id → enrich (geo, ASN)
+ * raw records, parsed in the source with per-partition event time (bad → dead letters)
+ *   → de-duplicate by record id → enrich (geo, ASN)
  *   → annotators (tenant-wide facts) → detector families keyed by mailbox / token / … → alerts
  * </pre>
  * Every stateful operator has a stable uid; names are readable in the Flink UI.
@@ -54,22 +55,27 @@ public final class UalwatchJob {
   private UalwatchJob() {}
 
   /** Builds the detection graph on {@code env}. */
-  public static void build(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, Sink<Alert> alerts,
+  public static void build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source, Sink<Alert> alerts,
       Sink<DeadLetter> deadLetters, Config config) {
-    Map<String, String> cfg = new HashMap<>(config.explicitValues());
-    DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw audit records")
-        .uid("source-raw");
-    SingleOutputStreamOperator<AuditEvent> parsed = raw.process(new ParseFunction())
-        .uid("parse").name("parse + normalize");
-    parsed.getSideOutput(ParseFunction.DEAD_LETTERS).sinkTo(deadLetters).uid("sink-deadletter").name("dead letters");
-
+    // Event time is assigned in the source, per partition: the watermark is the minimum over all partitions,
+    // so a topic read ahead of another never moves it past records still waiting elsewhere.
     Duration ooo = config.get(JobOptions.OUT_OF_ORDERNESS);
     Duration idle = config.get(JobOptions.IDLENESS);
+    WatermarkStrategy<ParsedRecord> wm = WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(ooo)
+        .withTimestampAssigner((r, kafkaTs) -> r.event != null ? r.event.eventTime.toEpochMilli() : kafkaTs)
+        .withIdleness(idle);
+    buildFrom(env.fromSource(source, wm, "raw audit records (parsed)").uid("source-raw"), alerts, deadLetters, config);
+  }
+
+  /** Builds the graph on a stream of parsed records that already carries event time and watermarks. */
+  public static void buildFrom(DataStream<ParsedRecord> source, Sink<Alert> alerts, Sink<DeadLetter> deadLetters,
+      Config config) {
+    Map<String, String> cfg = new HashMap<>(config.explicitValues());
+    SingleOutputStreamOperator<AuditEvent> parsed = source
+        .process(new ParseFunction()).uid("parse").name("dead letters out");
+    parsed.getSideOutput(ParseFunction.DEAD_LETTERS).sinkTo(deadLetters).uid("sink-deadletter").name("dead letters");
+
     DataStream<AuditEvent> events = parsed
-        .assignTimestampsAndWatermarks(WatermarkStrategy.<AuditEvent>forBoundedOutOfOrderness(ooo)
-            .withTimestampAssigner((e, ts) -> e.eventTime.toEpochMilli())
-            .withIdleness(idle))
-        .uid("watermarks").name("event time (CreationTime)")
         .keyBy(e -> e.tenantId + "|" + e.recordId)
         .process(new DedupeFunction(config.get(JobOptions.DEDUPE_TTL)))
         .uid("dedupe").name("de-duplicate by record id")
@@ -82,16 +88,25 @@ public final class UalwatchJob {
           .uid("annotate-" + a.name()).name("annotate: " + a.name());
     }
 
+    // Tenant-wide facts (hours with sign-ins), broadcast to the families that read them.
+    org.apache.flink.streaming.api.datastream.BroadcastStream<TenantFact> facts = events
+        .filter(AuditEvent::isSignIn).uid("sign-ins").name("sign-ins")
+        .keyBy(e -> e.tenantId)
+        .process(new FeedMonitorFunction()).uid("feed-monitor").name("sign-in feed monitor")
+        .broadcast(BroadcastFamilyFunction.FACTS);
+
     List<DataStream<Alert>> outputs = new ArrayList<>();
     for (Family f : DetectionGraph.families()) {
-      DataStream<Alert> out = events
+      var keyed = events
           .flatMap((AuditEvent e, org.apache.flink.util.Collector<KeyedEvent> c) ->
               f.keys(e, k -> c.collect(new KeyedEvent(k, e))))
           .returns(KeyedEvent.class)
           .uid("route-" + f.name()).name("route to " + f.name())
-          .keyBy(k -> k.key)
-          .process(new FamilyFunction(f, cfg))
-          .uid("family-" + f.name()).name("detect: " + f.name());
+          .keyBy(k -> k.key);
+      DataStream<Alert> out = f.needsTenantFacts()
+          ? keyed.connect(facts).process(new BroadcastFamilyFunction(f, cfg))
+              .uid("family-" + f.name()).name("detect: " + f.name())
+          : keyed.process(new FamilyFunction(f, cfg)).uid("family-" + f.name()).name("detect: " + f.name());
       outputs.add(out);
     }
     DataStream<Alert> all = outputs.get(0);
@@ -136,7 +151,7 @@ public final class UalwatchJob {
   }
 
   /** The raw topics as a Kafka source; bounded to the offsets at start when {@code bounded}. */
-  public static KafkaSource<RawRecord> kafkaSource(Config config, boolean bounded) {
+  public static KafkaSource<ParsedRecord> kafkaSource(Config config, boolean bounded) {
     List<String> topics = new ArrayList<>();
     topics.add(config.get(JobOptions.TOPIC_AUDIT));
     if (!config.get(JobOptions.TOPIC_SIGNINS).isBlank()) topics.add(config.get(JobOptions.TOPIC_SIGNINS));
@@ -145,12 +160,12 @@ public final class UalwatchJob {
       case LATEST -> OffsetsInitializer.latest();
       case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
     };
-    KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
+    KafkaSourceBuilder<ParsedRecord> b = KafkaSource.<ParsedRecord>builder()
         .setBootstrapServers(config.get(JobOptions.BOOTSTRAP))
         .setTopics(topics)
         .setGroupId(config.get(JobOptions.GROUP_ID))
         .setStartingOffsets(start)
-        .setDeserializer(new RawRecordDeserializer())
+        .setDeserializer(new ParsingDeserializer())
         .setProperties(clientProperties(config))
         .setProperty("isolation.level", "read_committed")
         .setProperty("commit.offsets.on.checkpoint", "true");

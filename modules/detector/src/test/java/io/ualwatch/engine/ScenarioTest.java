@@ -54,7 +54,7 @@ class ScenarioTest {
   }
 
   void checkAlerts(Path dir) throws IOException {
-    List<Alert> alerts = TestSupport.run(TestSupport.read(dir.resolve("input")), TestSupport.defaults(), true).active();
+    List<Alert> alerts = TestSupport.hunt(dir.resolve("input"), TestSupport.defaults(), true).active();
     ArrayNode actual = toExpected(alerts);
     Path f = dir.resolve("expected-alerts.json");
     if (Boolean.getBoolean("scenario.update")) {

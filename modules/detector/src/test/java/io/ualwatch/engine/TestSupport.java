@@ -90,10 +90,31 @@ public final class TestSupport {
     return out;
   }
 
+  /** Runs the engine over a folder of files as `hunt` does (merged by event time); returns the collector. */
+  public static AlertCollector hunt(Path dir, DetectionSettings s, boolean copyOnAccess) throws IOException {
+    AlertCollector c = new AlertCollector();
+    LocalEngine e = new LocalEngine(s, new io.ualwatch.enrich.Enricher(geo()), 3 * 3_600_000L, 8 * 86_400_000L,
+        copyOnAccess, c);
+    List<Path> files;
+    try (var l = Files.list(dir)) {
+      files = l.filter(Files::isRegularFile).sorted().toList();
+    }
+    try {
+      HuntRunner.run(files, TimeMergedReader::openFile, e, 3 * 3_600_000L, new ParseListener() {
+        @Override public void onEvent(AuditEvent ev) {}
+        @Override public void onReject(Rejection x) { throw new AssertionError("rejected: " + x); }
+      });
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(ex);
+    }
+    return c;
+  }
+
   /** Runs the local engine over events in the given order; returns the collector. */
   public static AlertCollector run(List<AuditEvent> events, DetectionSettings s, boolean copyOnAccess) {
     AlertCollector c = new AlertCollector();
-    LocalEngine e = new LocalEngine(s, new io.ualwatch.enrich.Enricher(geo()), 3_600_000L, 8 * 86_400_000L,
+    LocalEngine e = new LocalEngine(s, new io.ualwatch.enrich.Enricher(geo()), 3 * 3_600_000L, 8 * 86_400_000L,
         copyOnAccess, c);
     for (AuditEvent ev : events) e.accept(ev);
     e.finish();

@@ -43,10 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The whole job on a real KRaft broker and a shared MiniCluster with parallelism 2, exactly-once: the sample
- * scenario produced to the raw topics gives exactly the expected alert ids on the alerts topic read with
- * read_committed (the same ids `hunt` finds in the files), and a malformed record lands in the dead-letter
- * topic with its reason and offset.
+ * The whole job on a real KRaft broker and a shared MiniCluster with parallelism 2, exactly-once: every
+ * scenario under samples/scenarios (each its own tenant, all in one stream) gives exactly the expected alert ids
+ * on the alerts topic read with read_committed (the ids `hunt` finds in the files: live and replay agree),
+ * benign scenarios give none, and malformed records land in the dead-letter topic with reason and offset.
  */
 class UalwatchJobITCase {
   static final Path STATE = tmp();
@@ -83,7 +83,7 @@ class UalwatchJobITCase {
   }
 
   @Test
-  void scenarioThroughKafkaGivesTheExpectedAlertIdsAndDeadLetters() throws Exception {
+  void everyScenarioThroughKafkaGivesTheExpectedAlertIdsAndDeadLetters() throws Exception {
     String p = "it1.";
     Config config = UalwatchOptions.of(Map.of(
         JobOptions.BOOTSTRAP.key(), kafka.bootstrapServers(),
@@ -94,8 +94,26 @@ class UalwatchJobITCase {
     for (String t : List.of("audit", "signins", "alerts")) kafka.createTopic(p + t, 2);
     kafka.createTopic(p + "dead", 1);
 
-    Path scenario = TestSupport.repoRoot().resolve("samples/scenarios/storm0558-token-replay");
-    int produced = produce(scenario.resolve("input"), config);
+    // every scenario (each its own tenant) through one job, as a stream of mixed tenants would go
+    List<Path> scenarios;
+    try (var l = Files.list(TestSupport.repoRoot().resolve("samples/scenarios"))) {
+      scenarios = l.filter(Files::isDirectory).sorted().toList();
+    }
+    TreeSet<String> expected = new TreeSet<>();
+    List<Path> inputs = new ArrayList<>();
+    for (Path scenario : scenarios) {
+      try (var l = Files.list(scenario.resolve("input"))) {
+        inputs.addAll(l.sorted().toList());
+      }
+    }
+    // live traffic: every tenant's records interleaved in event-time order, as the connectors deliver them
+    int produced = produceMerged(inputs, config);
+    for (Path scenario : scenarios) {
+      for (JsonNode n : new ObjectMapper().readTree(scenario.resolve("expected-alerts.json").toFile())) {
+        expected.add(n.path("id").asText() + " " + n.path("rule").asText() + " " + n.path("severity").asText()
+            + " (" + scenario.getFileName() + ")");
+      }
+    }
     try (var producer = producer()) {
       producer.send(new ProducerRecord<>(p + "audit", "x|broken".getBytes(), "{\"CreationTime\": \"2025-03-18T09:00:00\", "
           .getBytes(StandardCharsets.UTF_8))).get();
@@ -105,7 +123,7 @@ class UalwatchJobITCase {
     StreamExecutionEnvironment env = UalwatchJob.environment(config, new Configuration());
     UalwatchJob.build(env, UalwatchJob.kafkaSource(config, true), UalwatchJob.alertSink(config),
         UalwatchJob.deadLetterSink(config), config);
-    JobClient job = env.executeAsync("it-scenario");
+    JobClient job = env.executeAsync("it-scenarios");
     job.getJobExecutionResult().get(); // bounded source: finishes, the last transaction commits at the end
 
     Map<String, JsonNode> latest = new HashMap<>();
@@ -118,19 +136,30 @@ class UalwatchJobITCase {
         latest.put(id, n);
       }
     }
-    TreeSet<String> expected = new TreeSet<>();
-    for (JsonNode n : new ObjectMapper().readTree(scenario.resolve("expected-alerts.json").toFile())) {
-      expected.add(n.path("id").asText() + " " + n.path("rule").asText() + " " + n.path("severity").asText());
-    }
+    Map<String, String> scenarioOf = new HashMap<>();
+    for (String e : expected) scenarioOf.put(e.substring(0, e.indexOf(' ')), e.substring(e.indexOf('(')));
     TreeSet<String> actual = new TreeSet<>();
     for (JsonNode n : latest.values()) {
       if (n.path("unmapped").path("alert_status").asText().equals("WITHDRAWN")) continue;
-      actual.add(n.path("finding_info").path("uid").asText() + " " + n.path("finding_info").path("analytic").path("uid").asText()
-          + " " + n.path("severity").asText().toUpperCase());
+      String id = n.path("finding_info").path("uid").asText();
+      actual.add(id + " " + n.path("finding_info").path("analytic").path("uid").asText() + " "
+          + n.path("severity").asText().toUpperCase() + " " + scenarioOf.getOrDefault(id, "(unexpected)"));
       assertEquals(2004, n.path("class_uid").asInt());
     }
-    assertEquals(expected, actual, "alerts from " + produced + " records through Kafka and Flink");
-
+    StringBuilder unexpected = new StringBuilder();
+    for (JsonNode n : latest.values()) {
+      String id = n.path("finding_info").path("uid").asText();
+      if (n.path("unmapped").path("alert_status").asText().equals("WITHDRAWN") && scenarioOf.containsKey(id)) {
+        unexpected.append("\n  withdrawn: ").append(n.path("message").asText());
+      }
+      if (!scenarioOf.containsKey(id) && !n.path("unmapped").path("alert_status").asText().equals("WITHDRAWN")) {
+        unexpected.append("\n  unexpected: ").append(n.path("message").asText()).append(" tenant=")
+            .append(n.path("unmapped").path("tenant_id").asText()).append(" time=")
+            .append(n.path("unmapped").path("time_iso").asText());
+      }
+    }
+    assertEquals(expected, actual, "alerts from " + produced + " records of " + scenarios.size()
+        + " scenarios through Kafka and Flink" + unexpected);
     List<ConsumerRecord<byte[], byte[]>> dead = readAll(p + "dead");
     assertEquals(2, dead.size(), "both malformed records are dead-lettered");
     for (ConsumerRecord<byte[], byte[]> r : dead) {
@@ -145,6 +174,25 @@ class UalwatchJobITCase {
   static KafkaProducer<byte[], byte[]> producer() {
     return new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
         "linger.ms", "10"), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static int produceMerged(List<Path> files, Config config) throws Exception {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    new io.ualwatch.engine.TimeMergedReader(files, io.ualwatch.engine.TimeMergedReader::openFile, 3 * 3_600_000L)
+        .run(new io.ualwatch.engine.TimeMergedReader.Sink() {
+          @Override public void onEvent(AuditEvent e) {
+            String topic = config.get(e.source == EventSource.ENTRA_SIGNIN ? JobOptions.TOPIC_SIGNINS : JobOptions.TOPIC_AUDIT);
+            records.add(new ProducerRecord<>(topic, null, e.eventTime.toEpochMilli(),
+                (e.tenantId + "|" + e.recordId).getBytes(StandardCharsets.UTF_8), e.raw.getBytes(StandardCharsets.UTF_8)));
+          }
+          @Override public void onReject(Rejection r) { throw new AssertionError(r.toString()); }
+          @Override public void onWatermark(long watermark) {}
+        });
+    try (var producer = producer()) {
+      for (var r : records) producer.send(r);
+      producer.flush();
+    }
+    return records.size();
   }
 
   static int produce(Path input, Config config) throws Exception {

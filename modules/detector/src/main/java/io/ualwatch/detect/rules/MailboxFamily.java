@@ -71,15 +71,17 @@ public final class MailboxFamily implements Family {
       newClientApp.onNewActivityDay(activity, store, ctx);
     }
     // Prune after the retention window; the timer is per day so each key has at most a few.
-    long horizon = (long) (day + 1) * DetectionSettings.DAY + ctx.settings().retentionMs();
-    ctx.registerTimer(horizon);
+    ctx.registerExpiry((long) (day + 1) * DetectionSettings.DAY + ctx.settings().retentionMs(),
+        ctx.settings().retentionMs());
   }
 
   @Override
   public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
     AlertLedger.flush(store, ctx);
-    int oldestKept = DetectionSettings.dayOf(time - ctx.settings().retentionMs()) - 1;
     Spans activity = store.get(ACTIVITY, "");
+    // relative to the mailbox's own latest activity: a replayed backlog far behind the watermark stays usable
+    long now = activity == null ? time : Math.min(time, activity.latest() + DetectionSettings.DAY);
+    int oldestKept = DetectionSettings.dayOf(now - ctx.settings().retentionMs()) - 1;
     if (activity == null || activity.latest() < time - ctx.settings().retentionMs()) {
       // no mail access for a whole retention window: forget the mailbox
       store.clear();

@@ -48,14 +48,20 @@ public final class TenantAppPrevalence implements Annotator {
       if (e.attributes == null) e.attributes = new LinkedHashMap<>();
       e.attributes.put(ATTR_NEW_IN_TENANT, "true");
     }
-    ctx.registerTimer((day + 1L) * DetectionSettings.DAY + ctx.settings().retentionMs());
+    ctx.registerExpiry((day + 1L) * DetectionSettings.DAY + ctx.settings().retentionMs(),
+        ctx.settings().retentionMs());
   }
 
   @Override
   public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
     Spans days = store.get(DAYS, "");
     if (days == null) return;
-    int cutoff = DetectionSettings.dayOf(time - ctx.settings().retentionMs());
+    if (days.latest() < time - ctx.settings().retentionMs()) {
+      store.clear();
+      return;
+    }
+    long now = Math.min(time, days.latest() + DetectionSettings.DAY);
+    int cutoff = DetectionSettings.dayOf(now - ctx.settings().retentionMs());
     days.pruneBefore(cutoff);
     if (days.isEmpty()) store.clear();
     else store.put(DAYS, "", days);

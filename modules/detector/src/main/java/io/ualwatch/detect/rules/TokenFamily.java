@@ -27,6 +27,7 @@ public final class TokenFamily implements Family {
   static final int MAX_NETWORKS = 64;
 
   private final TokenMultiNetwork multiNetwork = new TokenMultiNetwork();
+  private final TokenWithoutSignIn withoutSignIn = new TokenWithoutSignIn();
 
   @Override
   public String name() {
@@ -35,7 +36,7 @@ public final class TokenFamily implements Family {
 
   @Override
   public List<Slot<?>> slots() {
-    return List.of(NETS, COUNTS, AlertLedger.ALERTS);
+    return List.of(NETS, COUNTS, TokenWithoutSignIn.SIGNINS, TokenWithoutSignIn.CHECKS, AlertLedger.ALERTS);
   }
 
   @Override
@@ -58,9 +59,12 @@ public final class TokenFamily implements Family {
   public void onEvent(String key, AuditEvent e, EntityStore store, DetectContext ctx) {
     DetectionSettings s = ctx.settings();
     boolean session = key.contains("|sid|");
-    if (session && !s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_SESSIONS)) return;
+    boolean multiNetworkOn = !session || s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_SESSIONS);
     long t = e.eventTime.toEpochMilli();
-    if (eligible(e, s)) {
+    ctx.registerExpiry((DetectionSettings.dayOf(t) + 1L) * DetectionSettings.DAY + retentionMs(s), retentionMs(s));
+    if (e.isSignIn()) withoutSignIn.onSignIn(key, e, store, ctx);
+    else if (e.isMailAccess()) withoutSignIn.onAccess(key, session, e, store, ctx);
+    if (multiNetworkOn && eligible(e, s)) {
       Long asn = e.geo.asn;
       String country = e.geo.located ? e.geo.country : null;
       String nk = NetObs.keyOf(asn, country);
@@ -91,19 +95,46 @@ public final class TokenFamily implements Family {
       store.put(COUNTS, bucket, n == null ? 1L : n + 1);
       multiNetwork.onObservation(key, session, e, obs, changed, store, ctx);
     }
-    ctx.registerTimer((DetectionSettings.dayOf(t) + 1L) * DetectionSettings.DAY + retentionMs(s));
   }
 
-  /** Token and session state is only needed for the rule window plus a day of lateness. */
+  /** The latest record time this key has state for (so late-arriving data is not pruned by the clock). */
+  private static long latest(EntityStore store) {
+    long[] l = {Long.MIN_VALUE};
+    store.forEach(NETS, (k, v) -> l[0] = Math.max(l[0], v.hours.latest()));
+    io.ualwatch.detect.Spans si = store.get(TokenWithoutSignIn.SIGNINS, "");
+    if (si != null) l[0] = Math.max(l[0], si.latest());
+    store.forEach(TokenWithoutSignIn.CHECKS, (b, d) -> {
+      l[0] = Math.max(l[0], d.lastSeen);
+      String raised = d.facts.get("raisedAtWatermark");
+      if (raised != null) l[0] = Math.max(l[0], Long.parseLong(raised));
+    });
+    return l[0] == Long.MIN_VALUE ? Long.MAX_VALUE : l[0] + DetectionSettings.DAY;
+  }
+
+  /** Token and session state is only needed for the rule windows plus a day of lateness. */
   static long retentionMs(DetectionSettings s) {
-    return Math.max(s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_WINDOW).toMillis(),
-        s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_SESSION_WINDOW).toMillis()) + DetectionSettings.DAY;
+    long w = Math.max(s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_WINDOW).toMillis(),
+        s.config().get(DetectionOptions.TOKEN_MULTI_NETWORK_SESSION_WINDOW).toMillis());
+    w = Math.max(w, s.config().get(DetectionOptions.NO_SIGNIN_LOOKBACK).toMillis()
+        + s.config().get(DetectionOptions.NO_SIGNIN_GRACE).toMillis());
+    return w + DetectionSettings.DAY;
+  }
+
+  @Override
+  public boolean needsTenantFacts() {
+    return true;
   }
 
   @Override
   public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
+    withoutSignIn.onTimer(key, time, store, ctx);
     AlertLedger.flush(store, ctx);
-    long cutoff = time - retentionMs(ctx.settings());
+    long latest = latest(store);
+    if (latest == Long.MAX_VALUE || latest - DetectionSettings.DAY < time - retentionMs(ctx.settings())) {
+      store.clear(); // idle for a whole retention window
+      return;
+    }
+    long cutoff = Math.min(time, latest) - retentionMs(ctx.settings());
     int cutoffHour = DetectionSettings.hourOf(cutoff);
     List<String> drop = new ArrayList<>();
     List<String> prune = new ArrayList<>();
@@ -118,6 +149,16 @@ public final class TokenFamily implements Family {
       store.put(NETS, k, v);
     }
     long oldestBucket = ctx.settings().bucketOf(cutoff);
+    List<String> oldChecks = new ArrayList<>();
+    store.forEach(TokenWithoutSignIn.CHECKS, (b, d) -> {
+      if (d.lastSeen < cutoff) oldChecks.add(b);
+    });
+    oldChecks.forEach(b -> store.remove(TokenWithoutSignIn.CHECKS, b));
+    io.ualwatch.detect.Spans signins = store.get(TokenWithoutSignIn.SIGNINS, "");
+    if (signins != null) {
+      if (signins.latest() < cutoff) store.remove(TokenWithoutSignIn.SIGNINS, "");
+      else if (signins.pruneBefore(cutoffHour) > 0) store.put(TokenWithoutSignIn.SIGNINS, "", signins);
+    }
     List<String> oldCounts = new ArrayList<>();
     store.forEach(COUNTS, (b, n) -> {
       if (Long.parseLong(b) < oldestBucket) oldCounts.add(b);

@@ -24,7 +24,9 @@ public final class Networks {
   }
 
   // Home broadband, per country (ISP eyeball networks)
-  public static final Net US_HOME = new Net("Comcast", "US", 7922, "73.158.64.", false);
+  public static final Net US_HOME = new Net("Comcast", "US", 7922, "73.109.10.", false);              // Seattle
+  /** Same ISP as US_HOME, geolocated 1,100 km away (Hayward, CA): one ISP's pools are placed far apart. */
+  public static final Net US_HOME_FAR = new Net("Comcast (Hayward)", "US", 7922, "73.158.64.", false);
   public static final Net US_HOME_V6 = new Net("Comcast IPv6", "US", 7922, "2601:600:8a00::", true);
   public static final Net DE_HOME = new Net("Deutsche Telekom", "DE", 3320, "79.200.12.", false);
   public static final Net DE_HOME_V6 = new Net("Deutsche Telekom IPv6", "DE", 3320, "2003:e5:4f00::", true);
@@ -32,13 +34,18 @@ public final class Networks {
   public static final Net FR_HOME = new Net("Orange", "FR", 3215, "90.3.40.", false);
 
   // Office egress per country
-  public static final Net US_OFFICE = new Net("AT&T", "US", 7018, "12.34.56.", false);
+  public static final Net US_OFFICE = new Net("AT&T", "US", 7018, "12.129.10.", false);              // Seattle
   public static final Net DE_OFFICE = new Net("Deutsche Telekom business", "DE", 3320, "79.200.13.", false);
   public static final Net GB_OFFICE = new Net("BT business", "GB", 2856, "86.150.21.", false);
   public static final Net FR_OFFICE = new Net("Orange business", "FR", 3215, "90.3.41.", false);
 
   // Microsoft service addresses (Outlook mobile, Exchange acting for the user)
   public static final Net MICROSOFT = new Net("Microsoft", "US", 8075, "52.96.0.", false);
+
+  // Microsoft service addresses in other countries (Exchange datacentres serving mobile clients)
+  public static final Net MICROSOFT_AU = new Net("Microsoft AU", "AU", 8075, "52.98.10.", false);
+  public static final Net MICROSOFT_GB = new Net("Microsoft GB", "GB", 8075, "52.97.130.", false);
+  public static final Net MICROSOFT_HK = new Net("Microsoft HK", "HK", 8075, "52.114.5.", false);
 
   // Travel destination
   public static final Net JP_HOTEL = new Net("SoftBank", "JP", 17676, "126.200.30.", false);

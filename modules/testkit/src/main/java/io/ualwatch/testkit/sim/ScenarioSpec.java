@@ -45,7 +45,8 @@ public final class ScenarioSpec {
     int days = Integer.parseInt(p.getProperty("days", "21").strip());
     List<TenantSimulator.Attack> attacks = parseAttacks(p.getProperty("attacks", ""));
     int items = Integer.parseInt(p.getProperty("items-per-bind-max", "6").strip());
-    return new TenantSimulator.Settings(seed, mailboxes, start, days, attacks, items);
+    long tenantSeed = Long.parseLong(p.getProperty("tenant-seed", Long.toString(seed)).strip());
+    return new TenantSimulator.Settings(seed, mailboxes, start, days, attacks, items, tenantSeed);
   }
 
   /** {@code kind:victim:day,…} */
@@ -66,7 +67,8 @@ public final class ScenarioSpec {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write("# generator settings: 'ualwatch generate --scenario " + file.getParent() + "' rewrites the inputs\n");
       w.write("seed=" + s.seed() + "\nmailboxes=" + s.mailboxes() + "\nstart=" + s.start() + "\ndays=" + s.days()
-          + "\nattacks=" + String.join(",", attacks) + "\nitems-per-bind-max=" + s.itemsPerBindMax() + "\n");
+          + "\nattacks=" + String.join(",", attacks) + "\nitems-per-bind-max=" + s.itemsPerBindMax()
+          + (s.tenantSeed() != s.seed() ? "\ntenant-seed=" + s.tenantSeed() : "") + "\n");
     }
   }
 

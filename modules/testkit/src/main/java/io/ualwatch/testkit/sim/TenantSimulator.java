@@ -47,11 +47,15 @@ public final class TenantSimulator {
 
   /** Settings. */
   public record Settings(long seed, int mailboxes, LocalDate start, int days, List<Attack> attacks,
-      int itemsPerBindMax) {
+      int itemsPerBindMax, long tenantSeed) {
     public Settings {
       if (mailboxes < 1) throw new IllegalArgumentException("mailboxes must be >= 1");
       if (days < 1) throw new IllegalArgumentException("days must be >= 1");
       attacks = List.copyOf(attacks);
+    }
+
+    public Settings(long seed, int mailboxes, LocalDate start, int days, List<Attack> attacks, int itemsPerBindMax) {
+      this(seed, mailboxes, start, days, attacks, itemsPerBindMax, seed);
     }
 
     public static Settings of(long seed, int mailboxes, LocalDate start, int days, List<Attack> attacks) {
@@ -79,7 +83,7 @@ public final class TenantSimulator {
 
   public TenantSimulator(Settings settings) {
     this.settings = settings;
-    this.tenantId = uuid("tenant", settings.seed()).toString();
+    this.tenantId = uuid("tenant", settings.tenantSeed()).toString();
     for (int i = 0; i < settings.mailboxes(); i++) users.add(makeUser(i));
     this.sharedMailbox = "shared.finance@" + DOMAIN;
   }
@@ -142,6 +146,14 @@ public final class TenantSimulator {
     return false;
   }
 
+  /** A traveller is offline the day after a trip (flying home). */
+  private boolean forcedInactive(User u, int day) {
+    for (Attack a : settings.attacks()) {
+      if (a.victim() == u.index() && a.kind().equals("benign-trip") && a.day() + 1 == day) return true;
+    }
+    return false;
+  }
+
   /** The day's plan for a user (shared by normal behaviour and attacks so tokens line up). */
   private record DayPlan(boolean active, boolean office, Networks.Net net, String ip, long startUtc, int hours,
       String desktopSession) {}
@@ -149,7 +161,8 @@ public final class TenantSimulator {
   private DayPlan plan(User u, int day, LocalDate date) {
     SplittableRandom r = rnd("plan", u.index(), day);
     boolean weekend = date.getDayOfWeek() == DayOfWeek.SATURDAY || date.getDayOfWeek() == DayOfWeek.SUNDAY;
-    boolean active = forcedActive(u, day) || (weekend ? r.nextInt(10) < 3 : r.nextInt(100) < 95);
+    boolean active = forcedActive(u, day)
+        || (!forcedInactive(u, day) && (weekend ? r.nextInt(10) < 3 : r.nextInt(100) < 95));
     boolean office = !weekend && r.nextInt(10) < 6;
     Networks.Net net = office ? Networks.officeFor(u.country()) : (u.ipv6Home() ? Networks.homeV6For(u.country()) : u.home());
     String ip = office ? net.address(settings.seed() * 31 + u.country().hashCode())
@@ -250,7 +263,128 @@ public final class TenantSimulator {
               p.desktopSession(), tok, p.startUtc(), FOLDERS[r.nextInt(FOLDERS.length)], 5 + r.nextInt(10), r, 0));
         }
       }
-      default -> throw new IllegalArgumentException("unknown attack kind " + a.kind());
+      case "new-app" -> {
+        // The user consents to a third-party mail app, which then reads the mailbox with the user's token from
+        // the user's own network: only the new client app stands out.
+        String session = uuid("app-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 606, "app");
+        long t0 = p.startUtc() + 2 * 3_600_000L + r.nextInt(1800) * 1000L;
+        out.add(signIn(u, a.day(), seq, t0, p.ip(), Apps.UNKNOWN_READER, Apps.UNKNOWN_READER_NAME, session, tok, true,
+            "Browser"));
+        for (int k = 0; k < 4; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + (3 + 5L * k) * 60_000L, p.ip(), Apps.UNKNOWN_READER,
+              Apps.UNKNOWN_READER_NAME, "Client=REST;Client=RESTSystem;;", "Bind", session, tok, t0, "\\Inbox",
+              5 + r.nextInt(5), r, 0));
+        }
+      }
+      case "token-no-signin" -> {
+        // Storm-0558: a token forged outside Entra (no sign-in ever issued it) reads the mailbox. Here from the
+        // victim's own network with the victim's own client, so that only the missing sign-in gives it away.
+        String tok = token(u, a.day(), 777, "forged");
+        String session = uuid("forged-session", settings.seed(), u.index(), a.day()).toString();
+        long t0 = p.startUtc() + 3 * 3_600_000L + r.nextInt(1800) * 1000L;
+        for (int k = 0; k < 5; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + k * 240_000L, p.ip(), Apps.OUTLOOK_DESKTOP, null,
+              "Client=MSExchangeRPC", "Bind", session, tok, t0 - 300_000L, "\\Inbox", 3 + r.nextInt(6), r, 0));
+        }
+      }
+      case "impossible-travel" -> {
+        // 40 minutes after the victim's morning activity at home, someone signs in and reads mail from Tokyo.
+        long t0 = p.startUtc() + 40 * 60_000L;
+        String ip = Networks.JP_HOTEL.address(settings.seed() + 0x7EA1L);
+        String session = uuid("jp-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 601, "jp");
+        out.add(signIn(u, a.day(), seq, t0, ip, Apps.OWA, "Outlook Web App Office 365", session, tok, true, "Browser"));
+        for (int k = 0; k < 3; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + (2 + k * 3L) * 60_000L, ip, Apps.OWA, null,
+              "Client=OWA;Action=ViaProxy", "Bind", session, tok, t0, "\\Inbox", 2 + r.nextInt(5), r, 0));
+        }
+      }
+      case "new-country" -> {
+        // A sign-in and mail access from a residential network in a country the user has never worked from,
+        // late at night, long after the user's day (no impossible travel).
+        Networks.Net net = "FR".equals(u.country()) ? Networks.DE_HOME : Networks.FR_HOME;
+        long t0 = p.startUtc() + (p.hours() + 9) * 3_600_000L;
+        String ip = net.address(settings.seed() + 0xC0FFEEL);
+        String session = uuid("nc-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 602, "nc");
+        out.add(signIn(u, a.day(), seq, t0, ip, Apps.OWA, "Outlook Web App Office 365", session, tok, true, "Browser"));
+        out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + 90_000L, ip, Apps.OWA, null, "Client=OWA;Action=ViaProxy",
+            "Bind", session, tok, t0, "\\Inbox", 4, r, 0));
+      }
+      case "hosting-access" -> {
+        // The user's credentials used through a commercial VPN exit, hours after the user's day.
+        long t0 = p.startUtc() + (p.hours() + 6) * 3_600_000L;
+        String ip = Networks.M247_VPN.address(settings.seed() + 0x5EEDL);
+        String session = uuid("vpn-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 603, "vpn");
+        out.add(signIn(u, a.day(), seq, t0, ip, Apps.OWA, "Outlook Web App Office 365", session, tok, true, "Browser"));
+        for (int k = 0; k < 2; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + (1 + k) * 60_000L, ip, Apps.OWA, null,
+              "Client=OWA;Action=ViaProxy", "Bind", session, tok, t0, "\\Inbox", 3, r, 0));
+        }
+      }
+      case "benign-trip" -> {
+        // The user flies to London: activity there 14 hours after the end of the working day at home (a long-haul
+        // flight and the airports), then a day offline flying back.
+        long t0 = p.startUtc() + (p.hours() + 14) * 3_600_000L;
+        String ip = Networks.GB_HOME.address(settings.seed() + 0x7219L + a.day());
+        String session = uuid("trip-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 604, "trip");
+        out.add(signIn(u, a.day(), seq, t0, ip, Apps.OWA, "Outlook Web App Office 365", session, tok, true, "Browser"));
+        out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + 120_000L, ip, Apps.OWA, null, "Client=OWA;Action=ViaProxy",
+            "Bind", session, tok, t0, "\\Inbox", 3, r, 0));
+      }
+      case "benign-inflight" -> {
+        // Mail read on the laptop over in-flight Wi-Fi (fixed geolocation in the US, wherever the aircraft is)
+        // between two stretches of activity at home.
+        long t0 = p.startUtc() + 2 * 3_600_000L + 20 * 60_000L;
+        String ip = Networks.INTELSAT.address(settings.seed() + 0xA1L + a.day());
+        String session = uuid("plane-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 605, "plane");
+        out.add(signIn(u, a.day(), seq, t0, ip, Apps.OUTLOOK_DESKTOP, "Microsoft Outlook", session, tok, true,
+            "Mobile Apps and Desktop clients"));
+        for (int k = 0; k < 4; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + (2 + 7L * k) * 60_000L, ip, Apps.OUTLOOK_DESKTOP, null,
+              "Client=MSExchangeRPC", "Bind", session, tok, t0, "\\Inbox", 2, r, 0));
+        }
+      }
+      case "benign-dualstack" -> {
+        // Late evening at home on a dual-stack line: within minutes the laptop uses the ISP's IPv4 and IPv6
+        // addresses, which the geolocation data puts far apart (for a US user: Hayward, CA and Bellevue, WA).
+        Networks.Net v4 = "US".equals(u.country()) ? Networks.US_HOME_FAR : u.home();
+        Networks.Net v6 = Networks.homeV6For(u.country());
+        String session = uuid("evening-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 607, "evening");
+        long t0 = p.startUtc() + (p.hours() + 10) * 3_600_000L;
+        String ip4 = v4.address(settings.seed() * 1_000_003L + u.index());
+        String ip6 = v6.address(settings.seed() * 1_000_003L + u.index() + 1);
+        out.add(signIn(u, a.day(), seq, t0, ip4, Apps.OUTLOOK_DESKTOP, "Microsoft Outlook", session, tok, true,
+            "Mobile Apps and Desktop clients"));
+        for (int k = 0; k < 6; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + (2 + 4L * k) * 60_000L, k % 2 == 0 ? ip4 : ip6,
+              Apps.OUTLOOK_DESKTOP, null, "Client=MSExchangeRPC", "Bind", session, tok, t0, "\\Inbox", 2, r, 0));
+        }
+      }
+      case "benign-ms-global" -> {
+        // Outlook mobile traffic reaching the mailbox through Microsoft datacentres on three continents within
+        // half an hour: service addresses, never the user's location. The phone refreshes each token from
+        // where the user is.
+        String session = uuid("mobile-session", settings.seed(), u.index(), a.day() / 7).toString();
+        Networks.Net[] ms = {Networks.MICROSOFT_AU, Networks.MICROSOFT_HK, Networks.MICROSOFT_GB, Networks.MICROSOFT};
+        for (int k = 0; k < 8; k++) {
+          String ip = ms[k % ms.length].address(settings.seed() + k);
+          String tok = token(u, a.day(), 700 + k, "mobile");
+          long t = p.startUtc() + (10 + 3L * k) * 60_000L;
+          out.add(signIn(u, a.day(), seq, t - 4000, p.ip(), Apps.OUTLOOK_MOBILE, "Outlook Mobile", session, tok, false,
+              "Mobile Apps and Desktop clients"));
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t, ip, Apps.OUTLOOK_MOBILE, null,
+              "Client=OutlookService;Outlook-iOS/2.0;", "Bind", session, tok, t - 4000, "\\Inbox", 1, r, 0));
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown attack kind " + a.kind()
+          + "; known: token-replay, new-app, token-no-signin, impossible-travel, new-country, hosting-access, benign-trip, "
+          + "benign-inflight, benign-dualstack, benign-ms-global");
     }
   }
 
@@ -397,9 +531,10 @@ public final class TenantSimulator {
   }
 
   private static Networks.Net netOf(String ip) {
-    for (Networks.Net n : List.of(Networks.US_HOME, Networks.US_HOME_V6, Networks.DE_HOME, Networks.DE_HOME_V6,
+    for (Networks.Net n : List.of(Networks.US_HOME, Networks.US_HOME_FAR, Networks.US_HOME_V6, Networks.DE_HOME, Networks.DE_HOME_V6,
         Networks.GB_HOME, Networks.FR_HOME, Networks.US_OFFICE, Networks.DE_OFFICE, Networks.GB_OFFICE,
-        Networks.FR_OFFICE, Networks.MICROSOFT, Networks.JP_HOTEL, Networks.DIGITALOCEAN_NL, Networks.VULTR_JP,
+        Networks.FR_OFFICE, Networks.MICROSOFT, Networks.MICROSOFT_AU, Networks.MICROSOFT_GB, Networks.MICROSOFT_HK,
+        Networks.JP_HOTEL, Networks.DIGITALOCEAN_NL, Networks.VULTR_JP,
         Networks.M247_VPN, Networks.INTELSAT)) {
       if (ip.startsWith(n.prefix())) return n;
     }

@@ -83,6 +83,14 @@ public final class M365Emulator implements AutoCloseable {
   private static final Pattern FILTER_TYPE = Pattern.compile(
       "signInEventTypes/any\\(\\s*(\\w+)\\s*:\\s*\\1\\s+eq\\s+'(\\w+)'\\s*\\)");
 
+  static {
+    // The JDK server writes headers and body separately; with Nagle's algorithm on, the client's delayed ACK
+    // adds ~40 ms to every response. Read once when the server classes load, so set it before the first start.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, EmulatedTenant> tenants;
   private final Map<String, AppRegistration> apps;

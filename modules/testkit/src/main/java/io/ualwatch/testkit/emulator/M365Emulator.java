@@ -101,6 +101,7 @@ public final class M365Emulator implements AutoCloseable {
   private final String managementResource;
   private final String graphResource;
   private final boolean alreadyEnabledIsError;
+  private final boolean staleSubscriptionList;
   private final String nextPageHeader;
   private final Long shuffleSeed;
   private final FaultPlan faults = new FaultPlan();
@@ -143,6 +144,7 @@ public final class M365Emulator implements AutoCloseable {
     this.managementResource = b.managementResource;
     this.graphResource = b.graphResource;
     this.alreadyEnabledIsError = b.alreadyEnabledIsError;
+    this.staleSubscriptionList = b.staleSubscriptionList;
     this.nextPageHeader = b.nextPageHeader;
     this.shuffleSeed = b.shuffleSeed;
     for (String t : tenants.keySet()) subscriptions.put(t, ConcurrentHashMap.newKeySet());
@@ -427,7 +429,7 @@ public final class M365Emulator implements AutoCloseable {
       }
       case "subscriptions/list" -> {
         ArrayNode arr = json.createArrayNode();
-        for (String ct : CONTENT_TYPES) if (subs.contains(ct)) arr.add(subscription(ct));
+        if (!staleSubscriptionList) for (String ct : CONTENT_TYPES) if (subs.contains(ct)) arr.add(subscription(ct));
         return send(ex, 200, arr.toString(), null);
       }
       case "subscriptions/content" -> {
@@ -729,6 +731,7 @@ public final class M365Emulator implements AutoCloseable {
     private String graphResource = GRAPH_RESOURCE;
     private boolean alreadyEnabledIsError = true;
     private boolean subscribed;
+    private boolean staleSubscriptionList;
     private String nextPageHeader = "NextPageUri";
     private Long shuffleSeed;
     private int port;
@@ -746,6 +749,8 @@ public final class M365Emulator implements AutoCloseable {
     public Builder graphResource(String r) { this.graphResource = stripSlash(r); return this; }
     /** Answer a start for an enabled subscription with AF20024 (default) or with 200. */
     public Builder alreadyEnabledIsError(boolean b) { this.alreadyEnabledIsError = b; return this; }
+    /** subscriptions/list answers an empty list even for enabled subscriptions (start then says AF20024). */
+    public Builder staleSubscriptionList(boolean b) { this.staleSubscriptionList = b; return this; }
     /** Start with every content type subscribed (default: none, the connector must start them). */
     public Builder subscribed(boolean b) { this.subscribed = b; return this; }
     /** Name of the paging header, e.g. {@code NextPageUrl} as the troubleshooting page spells it. */

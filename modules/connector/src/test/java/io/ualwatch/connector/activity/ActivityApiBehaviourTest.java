@@ -148,7 +148,9 @@ class ActivityApiBehaviourTest {
         try (ActivityFixture f = new ActivityFixture(smallTenant()).start(b -> b.pageSize(1))) {
           if (which.equals("nextPage")) f.emulator.nextPageBase(foreignBase);
           else f.emulator.contentUriBase(foreignBase);
-          try (TaskHarness h = new TaskHarness(f::newTask, f.props(EXO, "audit", "hb"), null)) {
+          Map<String, String> p = f.props(EXO, "audit", "hb");
+          p.put("window.size.ms", Long.toString(Duration.ofHours(24).toMillis())); // one window, listed before any fetch
+          try (TaskHarness h = new TaskHarness(f::newTask, p, null)) {
             ApiException e = assertThrows(ApiException.class,
                 () -> h.runUntil(() -> false, Duration.ofSeconds(20), false));
             assertTrue(e.getMessage().contains("refusing to send the API token to " + foreignBase), e.getMessage());

@@ -54,7 +54,7 @@ public final class SignInConfig extends CommonConfig.View {
         "Graph version: beta (all event types) or v1.0 (interactive sign-ins only).", CommonConfig.GROUP_SOURCE, 13,
         Width.SHORT, "Graph version");
     d.define(RESOURCE, Type.STRING, "", Importance.MEDIUM,
-        "Token resource (v1) or scope prefix (v2). Empty: the Graph root.", CommonConfig.GROUP_AUTH, 50, Width.LONG,
+        "Token resource (v1) or scope prefix (v2), e.g. https://graph.microsoft.com. Empty: the cloud preset's Graph resource.", CommonConfig.GROUP_AUTH, 50, Width.LONG,
         "Resource");
     int o = 0;
     d.define(WINDOW_SIZE, Type.LONG, 900_000L, ConfigDef.Range.between(1_000L, 86_400_000L), Importance.MEDIUM,
@@ -90,7 +90,7 @@ public final class SignInConfig extends CommonConfig.View {
   public String graphRoot() { return strip(orElse(c.getString(GRAPH_ROOT), cloud().graphRoot)); }
   public ApiOrigin graphOrigin() { return ApiOrigin.of(graphRoot()); }
   public String graphVersion() { return c.getString(GRAPH_VERSION); }
-  public String resource() { return strip(orElse(c.getString(RESOURCE), graphRoot())); }
+  public String resource() { return strip(orElse(c.getString(RESOURCE), cloud().graphRoot)); }
   public List<String> eventTypes() { return c.getList(EVENT_TYPES_KEY).stream().map(String::strip).toList(); }
   public Duration windowSize() { return ms(WINDOW_SIZE); }
   public Duration overlap() { return ms(WINDOW_OVERLAP); }

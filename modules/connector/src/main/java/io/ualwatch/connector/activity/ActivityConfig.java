@@ -2,6 +2,7 @@ package io.ualwatch.connector.activity;
 
 import io.ualwatch.connector.common.ApiOrigin;
 import io.ualwatch.connector.common.CommonConfig;
+import io.ualwatch.connector.common.ListValidator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +39,7 @@ public final class ActivityConfig extends CommonConfig.View {
     ConfigDef d = CommonConfig.define(new ConfigDef(), DEFAULT_TOPIC, 180_000L);
     int o = 10;
     d.define(CONTENT_TYPES_KEY, Type.LIST, "Audit.Exchange,Audit.AzureActiveDirectory,Audit.General,Audit.SharePoint",
-        (name, value) -> {
-          @SuppressWarnings("unchecked")
-          List<String> l = (List<String>) value;
-          if (l.isEmpty()) throw new ConfigException(name, value, "at least one content type");
-          for (String s : l) {
-            if (!CONTENT_TYPES.contains(s.strip())) {
-              throw new ConfigException(name, value, "unknown content type '" + s + "', expected one of " + CONTENT_TYPES);
-            }
-          }
-        }, Importance.HIGH, "Content types to collect, one task per tenant and content type.",
+        ListValidator.anyOf(CONTENT_TYPES, "content type"), Importance.HIGH, "Content types to collect, one task per tenant and content type.",
         CommonConfig.GROUP_SOURCE, ++o, Width.LONG, "Content types");
     d.define(PUBLISHER, Type.STRING, "", Importance.HIGH,
         "PublisherIdentifier sent on every call (listing, paging and blob fetches): the tenant GUID of whoever "

@@ -51,7 +51,7 @@ public final class CommonConfig {
 
   public static ConfigDef define(ConfigDef d, String defaultTopic, long defaultPollMs) {
     int o = 0;
-    d.define(TENANT_IDS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyList(), Importance.HIGH,
+    d.define(TENANT_IDS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ListValidator.nonEmpty("tenant id"), Importance.HIGH,
         "Tenant GUIDs to collect. The connector runs one task per tenant and stream (content type or sign-in "
             + "event type).", GROUP_SOURCE, ++o, Width.LONG, "Tenants");
     d.define(CLOUD, Type.STRING, Cloud.COMMERCIAL.key, ConfigDef.ValidString.in(Cloud.keys()), Importance.HIGH,
@@ -117,14 +117,6 @@ public final class CommonConfig {
     d.defineInternal(TASK_TENANT, Type.STRING, "", Importance.LOW);
     d.defineInternal(TASK_STREAM, Type.STRING, "", Importance.LOW);
     return d;
-  }
-
-  private static ConfigDef.Validator nonEmptyList() {
-    return (name, value) -> {
-      if (!(value instanceof List<?> l) || l.isEmpty() || l.stream().anyMatch(x -> x.toString().isBlank())) {
-        throw new ConfigException(name, value, "at least one tenant id");
-      }
-    };
   }
 
   /** Typed view over a parsed connector config. */

@@ -2,6 +2,7 @@ package io.ualwatch.connector.signin;
 
 import io.ualwatch.connector.common.ApiOrigin;
 import io.ualwatch.connector.common.CommonConfig;
+import io.ualwatch.connector.common.ListValidator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,16 +35,7 @@ public final class SignInConfig extends CommonConfig.View {
 
   private static ConfigDef define() {
     ConfigDef d = CommonConfig.define(new ConfigDef(), DEFAULT_TOPIC, 60_000L);
-    d.define(EVENT_TYPES_KEY, Type.LIST, "interactiveUser,nonInteractiveUser", (name, value) -> {
-      @SuppressWarnings("unchecked")
-      List<String> l = (List<String>) value;
-      if (l.isEmpty()) throw new ConfigException(name, value, "at least one sign-in event type");
-      for (String s : l) {
-        if (!EVENT_TYPES.contains(s.strip())) {
-          throw new ConfigException(name, value, "unknown sign-in event type '" + s + "', expected one of " + EVENT_TYPES);
-        }
-      }
-    }, Importance.HIGH, "Sign-in event types, one task per tenant and type. Anything but interactiveUser needs "
+    d.define(EVENT_TYPES_KEY, Type.LIST, "interactiveUser,nonInteractiveUser", ListValidator.anyOf(EVENT_TYPES, "sign-in event type"), Importance.HIGH, "Sign-in event types, one task per tenant and type. Anything but interactiveUser needs "
         + "graph.api.version=beta (filtered with signInEventTypes/any(...)).", CommonConfig.GROUP_SOURCE, 11,
         Width.LONG, "Event types");
     d.define(GRAPH_ROOT, Type.STRING, "", Importance.MEDIUM,

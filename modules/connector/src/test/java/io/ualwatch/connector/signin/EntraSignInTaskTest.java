@@ -1,0 +1,117 @@
+package io.ualwatch.connector.signin;
+
+import static io.ualwatch.connector.support.ActivityFixture.CLIENT;
+import static io.ualwatch.connector.support.ActivityFixture.NOW;
+import static io.ualwatch.connector.support.ActivityFixture.SECRET;
+import static io.ualwatch.connector.support.ActivityFixture.TENANT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.ualwatch.connector.common.ApiException;
+import io.ualwatch.connector.support.FakeSleeper;
+import io.ualwatch.connector.support.TaskHarness;
+import io.ualwatch.testkit.emulator.AppRegistration;
+import io.ualwatch.testkit.emulator.FixtureTenant;
+import io.ualwatch.testkit.emulator.M365Emulator;
+import io.ualwatch.testkit.emulator.MutableClock;
+import io.ualwatch.testkit.emulator.SignInEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+/** The Graph sign-in task against the emulator over HTTP. */
+class EntraSignInTaskTest {
+  final MutableClock clock = new MutableClock(NOW);
+  final FakeSleeper sleeper = new FakeSleeper(clock);
+
+  Map<String, String> props(M365Emulator emu, String type) {
+    Map<String, String> m = new HashMap<>();
+    m.put("tenant.ids", TENANT);
+    m.put("graph.root", emu.baseUrl());
+    m.put("auth.authority", emu.baseUrl());
+    m.put("auth.client.id", CLIENT);
+    m.put("auth.client.secret", SECRET);
+    m.put("clock.use.server.date", "false");
+    m.put("heartbeat.topic", "hb");
+    m.put("page.size", "7");
+    m.put("task.tenant", TENANT);
+    m.put("task.stream", type);
+    return m;
+  }
+
+  EntraSignInSourceTask task() {
+    return new EntraSignInSourceTask(clock, sleeper, new SimpleMeterRegistry());
+  }
+
+  static Map<String, Integer> ids(TaskHarness h) {
+    Map<String, Integer> m = new TreeMap<>();
+    for (SourceRecord r : h.delivered) {
+      if (!r.topic().equals("ualwatch.signins.raw")) continue;
+      m.merge(((String) r.key()).substring(TENANT.length() + 1), 1, Integer::sum);
+      assertTrue(new String((byte[]) r.value(), StandardCharsets.UTF_8).startsWith("{\"id\":"));
+    }
+    return m;
+  }
+
+  @Test
+  void pagesThroughEachEventTypeSeparatelyWithRestartsAndLateArrivalsInTheOverlap() throws Exception {
+    FixtureTenant t = FixtureTenant.synthetic(TENANT, 9).contentTypes()
+        .between(NOW.minus(Duration.ofHours(5)), NOW.minus(Duration.ofMinutes(5))).signInEvery(Duration.ofSeconds(90)).build();
+    try (M365Emulator emu = M365Emulator.builder().tenant(t).clock(clock).graphPageSize(50)
+        .app(AppRegistration.withSecret(CLIENT, SECRET)).start()) {
+      for (String type : List.of("interactiveUser", "nonInteractiveUser")) {
+        long expected = t.allSignIns().stream().filter(s -> s.eventType().equals(type)).count();
+        try (TaskHarness h = new TaskHarness(this::task, props(emu, type), null)) {
+          h.runUntil(() -> ids(h).size() >= expected, Duration.ofSeconds(30), true);
+          for (int i = 0; i < 5; i++) h.pollOnce();
+          Map<String, Integer> got = ids(h);
+          assertEquals(expected, got.size(), type);
+          assertTrue(got.values().stream().allMatch(n -> n == 1), "no id twice: " + got);
+          // A sign-in that shows up late, 4 minutes before the cursor, is caught by the overlap, once.
+          Instant cursor = Instant.parse(h.committed.values().iterator().next().get("cursor").toString());
+          t.addSignIn(new SignInEvent("late-" + type, cursor.minus(Duration.ofMinutes(4)), type, "{\"id\":\"late-" + type + "\"}"));
+          h.runUntil(() -> ids(h).containsKey("late-" + type), Duration.ofSeconds(10), false);
+          h.restart();
+          for (int i = 0; i < 5; i++) h.pollOnce();
+          assertEquals(expected + 1, ids(h).size());
+          assertTrue(ids(h).values().stream().allMatch(n -> n == 1), "nothing re-emitted after the restart");
+        }
+      }
+      assertTrue(emu.requests().stream().filter(r -> r.kind().equals("graph")).anyMatch(r -> r.query().contains("skiptoken")));
+    }
+  }
+
+  @Test
+  void aForeignNextLinkIsRefused() throws Exception {
+    FixtureTenant t = FixtureTenant.synthetic(TENANT, 10).contentTypes()
+        .between(NOW.minus(Duration.ofHours(1)), NOW.minus(Duration.ofMinutes(5))).signInEvery(Duration.ofSeconds(20)).build();
+    try (M365Emulator emu = M365Emulator.builder().tenant(t).clock(clock).graphPageSize(5)
+        .app(AppRegistration.withSecret(CLIENT, SECRET)).start()) {
+      emu.graphNextLinkBase("http://127.0.0.2:" + emu.port());
+      try (TaskHarness h = new TaskHarness(this::task, props(emu, "interactiveUser"), null)) {
+        ApiException e = assertThrows(ApiException.class, () -> h.runUntil(() -> false, Duration.ofSeconds(20), false));
+        assertTrue(e.getMessage().contains("refusing to send the API token to http://127.0.0.2"), e.getMessage());
+      }
+      assertTrue(emu.requests().stream().noneMatch(r -> r.query() != null && r.query().contains("skiptoken")));
+    }
+  }
+
+  @Test
+  void v1OnlyServesInteractiveSignIns() {
+    Map<String, String> p = new HashMap<>(Map.of("tenant.ids", TENANT, "auth.client.id", CLIENT,
+        "auth.client.secret", SECRET, "graph.api.version", "v1.0"));
+    ConfigException e = assertThrows(ConfigException.class, () -> new SignInConfig(p));
+    assertTrue(e.getMessage().contains("beta"), e.getMessage());
+    p.put("signin.event.types", "interactiveUser");
+    assertEquals("https://graph.microsoft.com", new SignInConfig(p).graphRoot());
+  }
+}

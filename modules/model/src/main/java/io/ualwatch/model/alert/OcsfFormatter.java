@@ -190,6 +190,7 @@ public final class OcsfFormatter {
     un.put("bucket", a.bucket);
     un.put("tenant_id", a.tenantId);
     if (a.user != null) un.put("user", a.user);
+    if (a.source != null && a.source.ip != null) un.put("source_ip", a.source.ip);
     if (a.mailbox != null) un.put("mailbox", a.mailbox);
     if (a.appId != null) un.put("app_id", a.appId);
     if (a.appName != null) un.put("app_name", a.appName);

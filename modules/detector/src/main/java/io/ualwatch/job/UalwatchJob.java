@@ -49,6 +49,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <pre>
  * raw records → parse (bad → dead letters) → de-duplicate by record id → enrich (geo, ASN)
  *   → annotators (tenant-wide facts) → detector families keyed by mailbox / token / … → alerts
+ *   → every configured alert sink ({@link #alertSinks}: the alerts topic, optional ECS/CEF topics, syslog)
  * </pre>
  * Every stateful operator has a stable uid; names are readable in the Flink UI.
  */

@@ -12,7 +12,7 @@ import io.ualwatch.engine.TimeMergedReader;
 import io.ualwatch.engine.LocalEngine;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
-import io.ualwatch.model.alert.OcsfFormatter;
+import io.ualwatch.model.alert.AlertFormat;
 import io.ualwatch.model.parse.InputFormat;
 import io.ualwatch.model.parse.InputReader;
 import io.ualwatch.model.parse.ParseListener;
@@ -38,12 +38,14 @@ import picocli.CommandLine.Parameters;
 
 /** Runs the detection graph over files (no Kafka): the incident responder's command. */
 @Command(name = "hunt", mixinStandardHelpOptions = true,
-    description = {"Runs every detector over audit-log files or folders and writes the alerts as OCSF JSON lines.",
+    description = {"Runs every detector over audit-log files or folders and writes the alerts, one per line, as "
+        + "OCSF JSON (default), ECS JSON or CEF.",
         "Reads every format ualwatch knows (Management API blobs, NDJSON, Purview and Search-UnifiedAuditLog CSV, "
             + "Entra sign-ins, …; gzip is read transparently). Same logic as the live job, in memory.",
         "Progress and a summary (records per format, rejections with reasons, alerts per rule) go to stderr."},
     footer = {"", "Examples:", "  ualwatch hunt export.csv", "  ualwatch hunt exports/ signins/ --out alerts.jsonl",
         "  ualwatch hunt logs/ --set detect.baseline.maturity=3d --all-revisions",
+        "  ualwatch hunt exports/ --format cef --out alerts.cef",
         "", "Exit codes: 0 ran (whether or not alerts were found); 1 failed; 2 usage error."})
 final class HuntCommand implements Callable<Integer> {
   @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Files or folders to read.")
@@ -51,6 +53,22 @@ final class HuntCommand implements Callable<Integer> {
 
   @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write alerts here instead of stdout.")
   Path out;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "ocsf", converter = FormatConverter.class,
+      description = "ocsf (OCSF 1.3 Detection Finding JSON), ecs (Elastic Common Schema JSON) or cef (ArcSight CEF). "
+          + "Default: ${DEFAULT-VALUE}. Mappings: docs/siem.md.")
+  AlertFormat format;
+
+  static final class FormatConverter implements picocli.CommandLine.ITypeConverter<AlertFormat> {
+    @Override
+    public AlertFormat convert(String value) {
+      try {
+        return AlertFormat.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException("expected ocsf, ecs or cef, got '" + value + "'");
+      }
+    }
+  }
 
   @Option(names = "--all-revisions",
       description = "Write every revision (new, updates, withdrawals) instead of the final state of each alert.")
@@ -108,7 +126,7 @@ final class HuntCommand implements Callable<Integer> {
         : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
       BufferedWriter bw = new BufferedWriter(w);
       for (Alert a : result) {
-        bw.write(OcsfFormatter.toJsonString(a));
+        bw.write(format.render(a));
         bw.write('\n');
       }
       bw.flush();

@@ -1,9 +1,13 @@
 package io.ualwatch.config;
 
+import io.ualwatch.model.alert.AlertFormat;
+import io.ualwatch.model.alert.Severity;
+import io.ualwatch.siem.SyslogFacility;
+import io.ualwatch.siem.SyslogProtocol;
 import java.time.Duration;
 import java.util.List;
 
-/** Settings of the Flink job: Kafka, topics, delivery, checkpoints, event time. Declared once here. */
+/** Settings of the Flink job: Kafka, topics, delivery, checkpoints, event time, alert sinks. Declared once here. */
 public final class JobOptions {
   private JobOptions() {}
 
@@ -28,7 +32,8 @@ public final class JobOptions {
   public static final Option<String> TOPIC_SIGNINS = Option.string("topics.signins", "ualwatch.signins.raw",
       "Topic of raw Entra sign-ins (Graph signIn JSON, or {\"records\":[…]} envelopes). Empty to disable.");
   public static final Option<String> TOPIC_ALERTS = Option.string("topics.alerts", "ualwatch.alerts",
-      "Topic the alerts go to (key: alert id, value: OCSF Detection Finding JSON).");
+      "Topic the alerts go to (key: alert id, value: OCSF Detection Finding JSON unless alerts.kafka.format says "
+          + "otherwise).");
   public static final Option<String> TOPIC_DEADLETTER = Option.string("topics.deadletter", "ualwatch.deadletter",
       "Topic for records that could not be parsed, with the reason, the raw bytes and the source offset.");
   public static final Option<Delivery> DELIVERY = Option.enumeration("job.delivery", Delivery.class,
@@ -54,6 +59,58 @@ public final class JobOptions {
   public static final Option<String> TRANSACTIONAL_ID_PREFIX = Option.string("job.transactional-id-prefix",
       "ualwatch", "Prefix of the alert sink's Kafka transactional ids; must be unique per job on a cluster.");
 
+  public static final Option<AlertFormat> ALERTS_FORMAT = Option.enumeration("alerts.kafka.format",
+      AlertFormat.class, AlertFormat.OCSF, "Format of the values on topics.alerts: ocsf (OCSF 1.3 Detection Finding "
+          + "JSON), ecs (Elastic Common Schema JSON) or cef (a CEF line). The key is always the alert id. The "
+          + "watch and console commands read OCSF: change this only for a topic that only a SIEM reads.");
+  public static final Option<String> TOPIC_ALERTS_ECS = Option.string("alerts.kafka.ecs-topic", "",
+      "Also publish every alert revision as ECS JSON to this topic (key: alert id), e.g. for the Elasticsearch "
+          + "sink connector in deploy/siem/elasticsearch. Empty = off.");
+  public static final Option<String> TOPIC_ALERTS_CEF = Option.string("alerts.kafka.cef-topic", "",
+      "Also publish every alert revision as a CEF line to this topic (key: alert id). Empty = off.");
+  public static final Option<Boolean> SYSLOG_ENABLED = Option.bool("alerts.syslog.enabled", false,
+      "Also send every alert revision to a syslog receiver (RFC 5424; at-least-once, flushed on every checkpoint).");
+  public static final Option<String> SYSLOG_HOST = Option.string("alerts.syslog.host", "",
+      "Syslog receiver host name or address (required when alerts.syslog.enabled).");
+  public static final Option<Integer> SYSLOG_PORT = Option.integer("alerts.syslog.port", 6514,
+      "Syslog receiver port (6514 is the RFC 5425 port for TLS; plain syslog is usually 514).")
+      .check(p -> p >= 1 && p <= 65535, "must be a port between 1 and 65535");
+  public static final Option<SyslogProtocol> SYSLOG_PROTOCOL = Option.enumeration("alerts.syslog.protocol",
+      SyslogProtocol.class, SyslogProtocol.TCP_TLS, "tcp-tls (RFC 5425), tcp (RFC 6587 octet counting) or udp "
+          + "(RFC 5426, one datagram per alert, cut at alerts.syslog.max-message-bytes).");
+  public static final Option<AlertFormat> SYSLOG_FORMAT = Option.enumeration("alerts.syslog.format",
+      AlertFormat.class, AlertFormat.CEF, "Format of the syslog MSG: cef, ocsf or ecs (JSON on one line).");
+  public static final Option<SyslogFacility> SYSLOG_FACILITY = Option.enumeration("alerts.syslog.facility",
+      SyslogFacility.class, SyslogFacility.LOCAL0, "Syslog facility (kern … local7); the severity comes from the "
+          + "alert: critical 2, high 3, medium 4, low 5, informational 6.");
+  public static final Option<String> SYSLOG_HOSTNAME = Option.string("alerts.syslog.hostname", "",
+      "HOSTNAME field of the messages; empty = this machine's host name.");
+  public static final Option<String> SYSLOG_APP_NAME = Option.string("alerts.syslog.app-name", "ualwatch",
+      "APP-NAME field of the messages.").check(s -> !s.isBlank() && s.length() <= 48 && s.chars().allMatch(c -> c > 32 && c < 127),
+      "must be 1 to 48 printable ASCII characters without spaces");
+  public static final Option<Severity> SYSLOG_MIN_SEVERITY = Option.enumeration("alerts.syslog.min-severity",
+      Severity.class, Severity.INFORMATIONAL, "Only alerts of at least this severity go to syslog (routing by "
+          + "severity: e.g. high sends high and critical). Every revision of such an alert is sent.");
+  public static final Option<Integer> SYSLOG_MAX_MESSAGE_BYTES = Option.integer("alerts.syslog.max-message-bytes",
+      8192, "UDP only: datagrams are cut to this many bytes (RFC 5426 receivers must accept 480 and should accept "
+          + "2048; rsyslog's default limit is 8 KiB). TCP and TLS messages are never cut.")
+      .check(n -> n >= 480 && n <= 65_000, "must be between 480 and 65000");
+  public static final Option<Duration> SYSLOG_CONNECT_TIMEOUT = DetectionOptions.positive(Option.duration(
+      "alerts.syslog.connect-timeout", Duration.ofSeconds(10), "Connect and TLS handshake timeout."));
+  public static final Option<String> SYSLOG_TRUSTSTORE = Option.string("alerts.syslog.tls.truststore", "",
+      "PKCS#12 or JKS file with the CA (or certificate) that signed the receiver's certificate; empty = the JVM's "
+          + "default trust store.");
+  public static final Option<String> SYSLOG_TRUSTSTORE_PASSWORD = Option.string(
+      "alerts.syslog.tls.truststore-password", "", "Password of the trust store (may be empty for PKCS#12 "
+          + "certificates-only stores).").asSecret();
+  public static final Option<String> SYSLOG_KEYSTORE = Option.string("alerts.syslog.tls.keystore", "",
+      "PKCS#12 or JKS file with a client key and certificate, for receivers that require mutual TLS; empty = none.");
+  public static final Option<String> SYSLOG_KEYSTORE_PASSWORD = Option.string("alerts.syslog.tls.keystore-password",
+      "", "Password of the client key store and its key.").asSecret();
+  public static final Option<Boolean> SYSLOG_VERIFY_HOSTNAME = Option.bool("alerts.syslog.tls.verify-hostname", true,
+      "Check that the receiver's certificate names alerts.syslog.host (RFC 5425 §5.2). Turn off only for receivers "
+          + "addressed by a name their certificate does not carry.");
+
   public static final Option<String> GEO_DIR = Option.string("geo.dir", "",
       "Directory of the fetched geo/ASN data (default ~/.cache/ualwatch/geo or $UALWATCH_GEO_DIR).");
   public static final Option<String> GEO_CITY_V4 = Option.string("geo.city-v4", "",
@@ -68,6 +125,9 @@ public final class JobOptions {
 
   public static final List<Option<?>> ALL = List.of(BOOTSTRAP, CLIENT_PROPERTIES, GROUP_ID, START_FROM, TOPIC_AUDIT,
       TOPIC_SIGNINS, TOPIC_ALERTS, TOPIC_DEADLETTER, DELIVERY, CHECKPOINT_INTERVAL, PARALLELISM, STATE_DIR,
-      OUT_OF_ORDERNESS, IDLENESS, DEDUPE_TTL, TRANSACTIONAL_ID_PREFIX, GEO_DIR, GEO_CITY_V4, GEO_CITY_V6, GEO_ASN_V4,
+      OUT_OF_ORDERNESS, IDLENESS, DEDUPE_TTL, TRANSACTIONAL_ID_PREFIX, ALERTS_FORMAT, TOPIC_ALERTS_ECS, TOPIC_ALERTS_CEF,
+      SYSLOG_ENABLED, SYSLOG_HOST, SYSLOG_PORT, SYSLOG_PROTOCOL, SYSLOG_FORMAT, SYSLOG_FACILITY, SYSLOG_HOSTNAME,
+      SYSLOG_APP_NAME, SYSLOG_MIN_SEVERITY, SYSLOG_MAX_MESSAGE_BYTES, SYSLOG_CONNECT_TIMEOUT, SYSLOG_TRUSTSTORE,
+      SYSLOG_TRUSTSTORE_PASSWORD, SYSLOG_KEYSTORE, SYSLOG_KEYSTORE_PASSWORD, SYSLOG_VERIFY_HOSTNAME, GEO_DIR, GEO_CITY_V4, GEO_CITY_V6, GEO_ASN_V4,
       GEO_ASN_V6);
 }

@@ -30,8 +30,9 @@ public final class AlertLedger {
   }
 
   /**
-   * Makes {@code desired} the current content of its id: emits it as NEW when unseen (or seen withdrawn),
-   * as UPDATED when its content differs from what was emitted, nothing otherwise.
+   * Makes {@code desired} the current content of its id: emits it as NEW when unseen, as UPDATED when seen
+   * (withdrawn or closed included) and its content differs from what was emitted, nothing otherwise. Every
+   * emission asks for a timer at the end of the alert's bucket, where {@link #flush} closes it.
    */
   public static void upsert(EntityStore store, Alert desired, DetectContext ctx) {
     Alert prev = store.get(ALERTS, desired.id);
@@ -39,6 +40,11 @@ public final class AlertLedger {
     if (prev != null && prev.status != AlertStatus.WITHDRAWN) {
       // compare with what was emitted, not with the stored object (callers may have changed it in place)
       if (prev.emittedDigest == digest) {
+        // nothing to emit: keep the emitted revision and status (callers may pass a freshly built object)
+        desired.revision = prev.revision;
+        desired.status = prev.status;
+        desired.emittedDigest = prev.emittedDigest;
+        desired.configVersion = prev.configVersion;
         store.put(ALERTS, desired.id, desired);
         return;
       }
@@ -48,10 +54,29 @@ public final class AlertLedger {
       desired.revision = prev == null ? 1 : prev.revision + 1;
       desired.status = prev == null ? AlertStatus.NEW : AlertStatus.UPDATED;
     }
-    desired.configVersion = ctx.settings().version();
-    desired.emittedDigest = digest;
-    store.put(ALERTS, desired.id, desired);
-    ctx.emit(desired);
+    emit(store, desired, digest, ctx);
+    ctx.registerTimer(bucketEnd(desired, ctx.settings()));
+  }
+
+  private static void emit(EntityStore store, Alert a, int digest, DetectContext ctx) {
+    a.configVersion = ctx.settings().version();
+    a.emittedDigest = digest;
+    store.put(ALERTS, a.id, a);
+    ctx.emit(a);
+  }
+
+  /**
+   * Event time at which an alert's bucket ends: from then on repeats of the rule for its entity fold into the
+   * next bucket's id, so nothing more is added to this one unless a record arrives later than the watermark.
+   */
+  public static long bucketEnd(Alert a, DetectionSettings s) {
+    long start;
+    try {
+      start = java.time.Instant.parse(a.bucket).toEpochMilli();
+    } catch (RuntimeException e) {
+      start = s.bucketStart(s.bucketOf(a.time));
+    }
+    return start + s.bucketMs();
   }
 
   /** Withdraws an emitted alert, saying why; no-op when there is none or it is already withdrawn. */
@@ -105,14 +130,30 @@ public final class AlertLedger {
     }
   }
 
-  /** Emits every stored alert whose content changed since it was last emitted. Call from timers. */
+  /**
+   * Call from timers. Emits every stored alert whose content changed since it was last emitted, and closes
+   * every alert whose bucket has ended (its end is at or before the watermark): one revision with status
+   * CLOSED and the final content. A closed alert that a later record changes is re-opened as UPDATED by
+   * {@link #upsert} and closed again here at the next watermark. Withdrawn alerts are left alone.
+   */
   public static void flush(EntityStore store, DetectContext ctx) {
+    long watermark = ctx.watermark();
     java.util.List<Alert> changed = new java.util.ArrayList<>();
     store.forEach(ALERTS, (id, a) -> {
-      if (a.status != AlertStatus.WITHDRAWN && digest(a) != a.emittedDigest) changed.add(a);
+      if (a.status == AlertStatus.WITHDRAWN) return;
+      boolean ended = bucketEnd(a, ctx.settings()) <= watermark;
+      if (digest(a) != a.emittedDigest || (ended && a.status != AlertStatus.CLOSED)) changed.add(a);
     });
     changed.sort(java.util.Comparator.comparing(a -> a.id));
-    for (Alert a : changed) upsert(store, a, ctx);
+    for (Alert a : changed) {
+      if (bucketEnd(a, ctx.settings()) <= watermark) {
+        a.revision++;
+        a.status = AlertStatus.CLOSED;
+        emit(store, a, digest(a), ctx);
+      } else {
+        upsert(store, a, ctx);
+      }
+    }
   }
 
   /**

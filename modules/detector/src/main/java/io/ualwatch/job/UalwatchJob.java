@@ -9,6 +9,10 @@ import io.ualwatch.detect.DetectionGraph;
 import io.ualwatch.detect.Family;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
+import io.ualwatch.model.alert.AlertFormat;
+import io.ualwatch.siem.SyslogAlertSink;
+import io.ualwatch.siem.SyslogProtocol;
+import io.ualwatch.siem.SyslogSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -46,6 +50,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * raw records, parsed in the source with per-partition event time (bad → dead letters)
  *   → de-duplicate by record id → enrich (geo, ASN)
  *   → annotators (tenant-wide facts) → detector families keyed by mailbox / token / … → alerts
+ *   → every configured alert sink ({@link #alertSinks}: the alerts topic, optional ECS/CEF topics, syslog)
  * </pre>
  * Every stateful operator has a stable uid; names are readable in the Flink UI.
  */
@@ -54,9 +59,18 @@ public final class UalwatchJob {
 
   private UalwatchJob() {}
 
-  /** Builds the detection graph on {@code env}. */
+  /** An alert sink with the name its operator uid is derived from ({@code sink-alerts}, {@code sink-alerts-<name>}). */
+  public record AlertSink(String name, Sink<Alert> sink) {}
+
+  /** Builds the detection graph on {@code env} with one alert sink. */
   public static void build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source, Sink<Alert> alerts,
       Sink<DeadLetter> deadLetters, Config config) {
+    build(env, source, List.of(new AlertSink("", alerts)), deadLetters, config);
+  }
+
+  /** Builds the detection graph on {@code env}; every alert revision goes to every sink. */
+  public static void build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source,
+      List<AlertSink> alertSinks, Sink<DeadLetter> deadLetters, Config config) {
     // Event time is assigned in the source, per partition: the watermark is the minimum over all partitions,
     // so a topic read ahead of another never moves it past records still waiting elsewhere.
     Duration ooo = config.get(JobOptions.OUT_OF_ORDERNESS);
@@ -64,12 +78,13 @@ public final class UalwatchJob {
     WatermarkStrategy<ParsedRecord> wm = WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(ooo)
         .withTimestampAssigner((r, kafkaTs) -> r.event != null ? r.event.eventTime.toEpochMilli() : kafkaTs)
         .withIdleness(idle);
-    buildFrom(env.fromSource(source, wm, "raw audit records (parsed)").uid("source-raw"), alerts, deadLetters, config);
+    buildFrom(env.fromSource(source, wm, "raw audit records (parsed)").uid("source-raw"), alertSinks, deadLetters,
+        config);
   }
 
   /** Builds the graph on a stream of parsed records that already carries event time and watermarks. */
-  public static void buildFrom(DataStream<ParsedRecord> source, Sink<Alert> alerts, Sink<DeadLetter> deadLetters,
-      Config config) {
+  public static void buildFrom(DataStream<ParsedRecord> source, List<AlertSink> alertSinks,
+      Sink<DeadLetter> deadLetters, Config config) {
     Map<String, String> cfg = new HashMap<>(config.explicitValues());
     SingleOutputStreamOperator<AuditEvent> parsed = source
         .process(new ParseFunction()).uid("parse").name("dead letters out");
@@ -111,7 +126,10 @@ public final class UalwatchJob {
     }
     DataStream<Alert> all = outputs.get(0);
     for (int i = 1; i < outputs.size(); i++) all = all.union(outputs.get(i));
-    all.sinkTo(alerts).uid("sink-alerts").name("alerts");
+    for (AlertSink s : alertSinks) {
+      String suffix = s.name().isEmpty() ? "" : "-" + s.name();
+      all.sinkTo(s.sink()).uid("sink-alerts" + suffix).name("alerts" + (s.name().isEmpty() ? "" : " (" + s.name() + ")"));
+    }
   }
 
   /** Flink settings the job needs: RocksDB, checkpoints, no Kryo fallbacks. */
@@ -173,15 +191,55 @@ public final class UalwatchJob {
     return b.build();
   }
 
+  /** The alerts topic sink, in {@code alerts.kafka.format}. */
   public static KafkaSink<Alert> alertSink(Config config) {
+    return kafkaAlertSink(config, config.get(JobOptions.TOPIC_ALERTS), config.get(JobOptions.ALERTS_FORMAT), "alerts");
+  }
+
+  static KafkaSink<Alert> kafkaAlertSink(Config config, String topic, AlertFormat format, String txSuffix) {
     return KafkaSink.<Alert>builder()
         .setBootstrapServers(config.get(JobOptions.BOOTSTRAP))
         .setKafkaProducerConfig(clientProperties(config))
-        .setRecordSerializer(new AlertSerializer(config.get(JobOptions.TOPIC_ALERTS)))
+        .setRecordSerializer(new AlertSerializer(topic, format))
         .setDeliveryGuarantee(guarantee(config))
-        .setTransactionalIdPrefix(config.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-alerts")
+        .setTransactionalIdPrefix(config.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-" + txSuffix)
         .setProperty("transaction.timeout.ms", "600000")
         .build();
+  }
+
+  /**
+   * Every configured alert sink: the alerts topic, then the optional ECS and CEF topics and the syslog sink
+   * ({@code alerts.*} options). Several at once are fine: each gets every revision.
+   */
+  public static List<AlertSink> alertSinks(Config config) {
+    List<AlertSink> l = new ArrayList<>();
+    l.add(new AlertSink("", alertSink(config)));
+    String ecs = config.get(JobOptions.TOPIC_ALERTS_ECS);
+    if (!ecs.isBlank()) l.add(new AlertSink("ecs", kafkaAlertSink(config, ecs, AlertFormat.ECS, "alerts-ecs")));
+    String cef = config.get(JobOptions.TOPIC_ALERTS_CEF);
+    if (!cef.isBlank()) l.add(new AlertSink("cef", kafkaAlertSink(config, cef, AlertFormat.CEF, "alerts-cef")));
+    if (config.get(JobOptions.SYSLOG_ENABLED)) l.add(new AlertSink("syslog", new SyslogAlertSink(syslogSettings(config))));
+    return l;
+  }
+
+  /** The syslog sink's settings from the {@code alerts.syslog.*} options. */
+  public static SyslogSettings syslogSettings(Config config) {
+    String host = config.get(JobOptions.SYSLOG_HOST);
+    if (host.isBlank()) {
+      throw new ConfigException(JobOptions.SYSLOG_HOST.key() + " must be set when " + JobOptions.SYSLOG_ENABLED.key()
+          + " is true");
+    }
+    if (config.get(JobOptions.SYSLOG_PROTOCOL) != SyslogProtocol.TCP_TLS
+        && (!config.get(JobOptions.SYSLOG_TRUSTSTORE).isBlank() || !config.get(JobOptions.SYSLOG_KEYSTORE).isBlank())) {
+      throw new ConfigException("alerts.syslog.tls.* is set but " + JobOptions.SYSLOG_PROTOCOL.key() + " is not tcp-tls");
+    }
+    return new SyslogSettings(host, config.get(JobOptions.SYSLOG_PORT), config.get(JobOptions.SYSLOG_PROTOCOL),
+        config.get(JobOptions.SYSLOG_FORMAT), config.get(JobOptions.SYSLOG_FACILITY),
+        config.get(JobOptions.SYSLOG_HOSTNAME), config.get(JobOptions.SYSLOG_APP_NAME),
+        config.get(JobOptions.SYSLOG_MIN_SEVERITY), config.get(JobOptions.SYSLOG_MAX_MESSAGE_BYTES),
+        config.get(JobOptions.SYSLOG_CONNECT_TIMEOUT), config.get(JobOptions.SYSLOG_TRUSTSTORE),
+        config.get(JobOptions.SYSLOG_TRUSTSTORE_PASSWORD), config.get(JobOptions.SYSLOG_KEYSTORE),
+        config.get(JobOptions.SYSLOG_KEYSTORE_PASSWORD), config.get(JobOptions.SYSLOG_VERIFY_HOSTNAME));
   }
 
   public static KafkaSink<DeadLetter> deadLetterSink(Config config) {
@@ -203,7 +261,7 @@ public final class UalwatchJob {
   /** Wires Kafka to the graph and submits it (locally or, when run by a Flink cluster, to that cluster). */
   public static JobClient startKafkaJob(Config config, Configuration flinkConf, boolean bounded) throws Exception {
     StreamExecutionEnvironment env = environment(config, flinkConf);
-    build(env, kafkaSource(config, bounded), alertSink(config), deadLetterSink(config), config);
+    build(env, kafkaSource(config, bounded), alertSinks(config), deadLetterSink(config), config);
     return env.executeAsync(NAME);
   }
 
@@ -213,7 +271,7 @@ public final class UalwatchJob {
   public static void main(String[] args) throws Exception {
     Config config = parseArgs(args);
     StreamExecutionEnvironment env = environment(config, new Configuration());
-    build(env, kafkaSource(config, false), alertSink(config), deadLetterSink(config), config);
+    build(env, kafkaSource(config, false), alertSinks(config), deadLetterSink(config), config);
     env.execute(NAME);
   }
 

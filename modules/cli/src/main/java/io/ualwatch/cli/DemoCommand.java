@@ -73,13 +73,10 @@ final class DemoCommand implements Callable<Integer> {
         stack.startJob(data, out);
         io.ualwatch.console.ConsoleServer consoleServer = null;
         if (console) {
-          stack.kafka.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(ConsoleSupport.ACKS_TOPIC, 1,
-              (short) 1).configs(Map.of("cleanup.policy", "compact"))));
-          consoleServer = ConsoleSupport.start(ConsoleSupport.settings(stack.config, bootstrap, "127.0.0.1", consolePort,
-              null, ConsoleSupport.ACKS_TOPIC, 20_000, java.time.Duration.ofSeconds(10)), true, out);
+          consoleServer = stack.attach(ConsoleSupport.start(ConsoleSupport.settings(stack.config, bootstrap, "127.0.0.1",
+              consolePort, null, ConsoleSupport.ACKS_TOPIC, 20_000, java.time.Duration.ofSeconds(10)), true, out));
           out.println("console: " + consoleServer.url() + " (alerts appear there live too)");
         }
-        try {
         long fed;
         try (Feeder feeder = new Feeder(bootstrap, config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS))) {
           for (Path f : Inputs.expand(java.util.List.of(input))) feeder.feed(f);
@@ -123,9 +120,6 @@ final class DemoCommand implements Callable<Integer> {
           stop.await();
         }
         return ok ? 0 : 1;
-        } finally {
-          if (consoleServer != null) consoleServer.close();
-        }
       }
     }
   }

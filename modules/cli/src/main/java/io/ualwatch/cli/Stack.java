@@ -18,6 +18,8 @@ final class Stack implements AutoCloseable {
   final EmbeddedKafka kafka;
   final Config config;
   JobClient job;
+  /** Closed first when the stack closes (the web console). */
+  private final java.util.List<AutoCloseable> attached = new java.util.ArrayList<>();
 
   private Stack(EmbeddedKafka kafka, Config config) {
     this.kafka = kafka;
@@ -44,7 +46,8 @@ final class Stack implements AutoCloseable {
         new NewTopic(c.get(JobOptions.TOPIC_ALERTS), 2, (short) 1),
         new NewTopic(c.get(JobOptions.TOPIC_DEADLETTER), 1, (short) 1).configs(Map.of("retention.ms",
             Long.toString(30L * 24 * 3600 * 1000))),
-        new NewTopic("ualwatch.control", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        new NewTopic("ualwatch.control", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+        new NewTopic(ConsoleSupport.ACKS_TOPIC, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
   }
 
   void startJob(Path dataDir, PrintStream log) throws Exception {
@@ -60,8 +63,21 @@ final class Stack implements AutoCloseable {
         io.ualwatch.config.Durations.format(config.get(JobOptions.CHECKPOINT_INTERVAL)));
   }
 
+  /** Closes {@code c} when the stack closes, before the job and the broker. */
+  <T extends AutoCloseable> T attach(T c) {
+    attached.add(c);
+    return c;
+  }
+
   @Override
   public void close() {
+    for (AutoCloseable c : attached) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // shutting down anyway
+      }
+    }
     if (job != null) {
       try {
         job.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);

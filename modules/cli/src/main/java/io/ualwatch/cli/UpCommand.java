@@ -57,21 +57,17 @@ final class UpCommand implements Callable<Integer> {
       out.println("           " + config.get(JobOptions.TOPIC_ALERTS) + " (out: OCSF alerts, key = alert id; read_committed)");
       out.println("           " + config.get(JobOptions.TOPIC_DEADLETTER) + " (out: rejected records with reason)");
       out.println("           " + ConsoleSupport.ACKS_TOPIC + " (console acknowledgements, compacted)");
-      io.ualwatch.console.ConsoleServer consoleServer = null;
-      try {
-        if (console) {
-          consoleServer = ConsoleSupport.start(ConsoleSupport.settings(stack.config, stack.kafka.bootstrapServers(),
-              "127.0.0.1", consolePort, ConsoleCommand.token(consoleToken, null, false), ConsoleSupport.ACKS_TOPIC,
-              20_000, java.time.Duration.ofSeconds(10)), true, out);
-          out.println("console:   " + consoleServer.url());
-        }
-        out.println("Ctrl-C to stop.");
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        stop.await();
-        out.println("stopping…");
-      } finally {
-        if (consoleServer != null) consoleServer.close();
+      if (console) {
+        io.ualwatch.console.ConsoleServer consoleServer = stack.attach(ConsoleSupport.start(ConsoleSupport.settings(
+            stack.config, stack.kafka.bootstrapServers(), "127.0.0.1", consolePort,
+            ConsoleCommand.token(consoleToken, null, false), ConsoleSupport.ACKS_TOPIC, 20_000,
+            java.time.Duration.ofSeconds(10)), true, out));
+        out.println("console:   " + consoleServer.url());
       }
+      out.println("Ctrl-C to stop.");
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+      out.println("stopping…");
     }
     return 0;
   }

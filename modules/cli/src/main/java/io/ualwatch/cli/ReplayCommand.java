@@ -132,6 +132,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
     Brokers.requireReachable(bs, timeout, signins.isBlank() ? new String[] {audit} : new String[] {audit, signins});
+    Map<String, Long> retention = Retention.ofTopics(bs, timeout, signins.isBlank() ? List.of(audit) : List.of(audit, signins));
+    long shortest = retention.values().stream().filter(v -> v >= 0).min(Long::compare).orElse(-1L);
+    boolean[] warned = {false};
     err.println("replay: " + files.size() + " file(s) into " + audit + (signins.isBlank() ? "" : " and " + signins)
         + " on " + bs + ", speed " + (factor <= 0 ? "max" : speed + "x event time") + "; progress saved in " + state);
 
@@ -183,6 +186,10 @@ final class ReplayCommand implements Callable<Integer> {
                 }
                 if (interrupted || limit > 0 && feeder.sent >= limit) throw new Stop();
                 long et = e.eventTime.toEpochMilli();
+                if (!warned[0] && shortest >= 0 && et < System.currentTimeMillis() - shortest) {
+                  warned[0] = true;
+                  err.println(Retention.warning(retention));
+                }
                 if (factor > 0) pace(et, factor, firstEvent, wallStart);
                 feeder.send(e);
                 recordIndex[0]++;
@@ -231,6 +238,7 @@ final class ReplayCommand implements Callable<Integer> {
       err.printf(Locale.ROOT, "  %-30s %.1f MB in %.1f s (%,.0f records/s)%n", "read", bytes.get() / 1e6, secs,
           records.get() / Math.max(secs, 1e-3));
       err.printf("  %-30s %,14d%n", "sent in all runs", sentBefore + feeder.sent);
+      if (warned[0]) err.println("  warning: records older than the topics' retention were sent; see the warning above");
       switch (outcome) {
         case "interrupted" -> err.println("  interrupted: progress saved in " + state + "; run the same command to resume");
         case "limit" -> err.println("  stopped after " + limit + " records (--limit): progress saved in " + state

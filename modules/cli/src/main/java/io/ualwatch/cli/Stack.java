@@ -37,12 +37,14 @@ final class Stack implements AutoCloseable {
   }
 
   static List<NewTopic> topics(Config c) {
-    long week = 7L * 24 * 3600 * 1000;
+    // Raw records carry their event time as the Kafka timestamp, and replays send exports that are months old:
+    // time-based retention would let the broker delete a replay minutes after it was written, possibly before
+    // the job read it. The raw topics are bounded by size instead (4 GiB per partition).
+    Map<String, String> raw = Map.of("retention.ms", "-1", "retention.bytes", Long.toString(4L << 30),
+        "compression.type", "lz4");
     return List.of(
-        new NewTopic(c.get(JobOptions.TOPIC_AUDIT), 2, (short) 1).configs(Map.of("retention.ms", Long.toString(2 * week),
-            "compression.type", "lz4")),
-        new NewTopic(c.get(JobOptions.TOPIC_SIGNINS), 2, (short) 1).configs(Map.of("retention.ms", Long.toString(2 * week),
-            "compression.type", "lz4")),
+        new NewTopic(c.get(JobOptions.TOPIC_AUDIT), 2, (short) 1).configs(raw),
+        new NewTopic(c.get(JobOptions.TOPIC_SIGNINS), 2, (short) 1).configs(raw),
         new NewTopic(c.get(JobOptions.TOPIC_ALERTS), 2, (short) 1),
         new NewTopic(c.get(JobOptions.TOPIC_DEADLETTER), 1, (short) 1).configs(Map.of("retention.ms",
             Long.toString(30L * 24 * 3600 * 1000))),

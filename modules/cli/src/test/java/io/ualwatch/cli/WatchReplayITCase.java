@@ -69,10 +69,16 @@ class WatchReplayITCase {
 
   /** Fresh topic names per test, passed with --set, so tests do not see each other's records. */
   static String[] topics(String prefix) {
+    return topics(prefix, -1);
+  }
+
+  /** Raw topics with this retention.ms (-1: size-bounded, as 'up' creates them). */
+  static String[] topics(String prefix, long retentionMs) {
     String audit = prefix + ".audit";
     String signins = prefix + ".signins";
     String alerts = prefix + ".alerts";
-    kafka.createTopics(List.of(new NewTopic(audit, 2, (short) 1), new NewTopic(signins, 2, (short) 1),
+    Map<String, String> raw = Map.of("retention.ms", Long.toString(retentionMs));
+    kafka.createTopics(List.of(new NewTopic(audit, 2, (short) 1).configs(raw), new NewTopic(signins, 2, (short) 1).configs(raw),
         new NewTopic(alerts, 2, (short) 1)));
     return new String[] {"--set", "topics.audit=" + audit, "--set", "topics.signins=" + signins,
         "--set", "topics.alerts=" + alerts};
@@ -100,6 +106,7 @@ class WatchReplayITCase {
         "--state", state.toString(), "--limit", "1000", "--quiet"}, t));
     assertEquals(0, first.code(), first.err());
     assertTrue(first.err().contains("stopped after 1000 records (--limit)"), first.err());
+    assertFalse(first.err().contains("warning"), "size-bounded raw topics keep old records: " + first.err());
     JsonNode saved = new ObjectMapper().readTree(state.toFile());
     assertEquals(1000, saved.path("records_sent").asLong());
     assertFalse(saved.path("complete").asBoolean());
@@ -138,7 +145,7 @@ class WatchReplayITCase {
   @Test
   void replayAtNTimesEventTimeSpeedTakesTheScaledTime(@TempDir Path tmp) throws Exception {
     String p = "speed" + UUID.randomUUID().toString().substring(0, 8);
-    String[] t = topics(p);
+    String[] t = topics(p, 86_400_000L); // a day of time-based retention: these 2025 records would be deleted soon
     Path f = tmp.resolve("three.ndjson");
     Instant base = Instant.parse("2025-03-18T09:00:00Z");
     StringBuilder sb = new StringBuilder();
@@ -154,8 +161,10 @@ class WatchReplayITCase {
         tmp.resolve("s.json").toString(), "--speed", "4", "--quiet"}, t));
     double secs = (System.nanoTime() - t0) / 1e9;
     assertEquals(0, r.code(), r.err());
-    assertEquals(3, count(p + ".audit"));
+    assertTrue(r.err().matches("(?s).*records sent\\s+3\\n.*"), r.err());
     assertTrue(secs >= 0.95, "4 s of event time at 4x takes at least 1 s, took " + secs);
+    assertTrue(r.err().contains("older than the time-based retention of " + p + ".audit (retention.ms 1d)"), r.err());
+    assertTrue(r.err().contains("retention.ms=-1"), "says how to fix it: " + r.err());
   }
 
   @Test

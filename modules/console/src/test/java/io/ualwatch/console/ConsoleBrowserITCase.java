@@ -60,8 +60,10 @@ class ConsoleBrowserITCase {
     long tInstalled = System.nanoTime();
     String id = "ualw-" + UUID.randomUUID().toString().replace("-", "");
     try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
-      kafka.createTopics(List.of(new NewTopic(ALERTS, 2, (short) 1), new NewTopic(AUDIT, 2, (short) 1),
-          new NewTopic(SIGNINS, 2, (short) 1)));
+      // raw records carry 2025 event times as timestamps: size-bounded retention, as 'ualwatch up' creates them
+      Map<String, String> raw = Map.of("retention.ms", "-1");
+      kafka.createTopics(List.of(new NewTopic(ALERTS, 2, (short) 1), new NewTopic(AUDIT, 2, (short) 1).configs(raw),
+          new NewTopic(SIGNINS, 2, (short) 1).configs(raw)));
       String bootstrap = kafka.bootstrapServers();
       // the evidence records, raw, keyed tenant|id with their event time as timestamp (as replay and the demo send them)
       try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),

@@ -39,8 +39,9 @@ class ConsoleServerTest {
   @BeforeAll
   static void start() throws Exception {
     kafka = EmbeddedKafka.startTemporary();
-    kafka.createTopics(List.of(new NewTopic("ualwatch.alerts", 2, (short) 1), new NewTopic("ualwatch.audit.raw", 2, (short) 1),
-        new NewTopic("ualwatch.signins.raw", 1, (short) 1)));
+    Map<String, String> raw = Map.of("retention.ms", "-1"); // 2025 timestamps: no time-based deletion, as 'up' does
+    kafka.createTopics(List.of(new NewTopic("ualwatch.alerts", 2, (short) 1),
+        new NewTopic("ualwatch.audit.raw", 2, (short) 1).configs(raw), new NewTopic("ualwatch.signins.raw", 1, (short) 1).configs(raw)));
     try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
         new StringSerializer(), new StringSerializer())) {
       p.send(new ProducerRecord<>("ualwatch.audit.raw", null, TestAlerts.T, TestAlerts.TENANT + "|rec-vps-1",

@@ -143,6 +143,44 @@ class WatchReplayITCase {
   }
 
   @Test
+  void replayStoppedWithASignalSavesOnlyAcknowledgedProgressAndResumes(@TempDir Path tmp) throws Exception {
+    String p = "sigterm" + UUID.randomUUID().toString().substring(0, 8);
+    String[] t = topics(p);
+    Path input = CliTest.SCENARIO.resolve("input/audit.ndjson.gz"); // 2,759 records over 20 days of event time
+    Path state = tmp.resolve("s.ualwatch-replay.json");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.ualwatch.cli.Main", "replay", input.toString(),
+        "--bootstrap", bootstrap, "--state", state.toString(), "--speed", "400000", "--quiet"));
+    cmd.addAll(List.of(t));
+    Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("replay.log").toFile()).start();
+    ObjectMapper m = new ObjectMapper();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    // wait until it has saved some progress (it saves every second), then stop it as Ctrl-C or kill would
+    while (System.nanoTime() < deadline && proc.isAlive()
+        && !(Files.exists(state) && m.readTree(state.toFile()).path("records_sent").asLong() > 0)) {
+      Thread.sleep(50);
+    }
+    assertTrue(proc.isAlive(), "still running when stopped: " + Files.readString(tmp.resolve("replay.log")));
+    proc.destroy(); // SIGTERM: the shutdown hook lets replay flush and save
+    assertTrue(proc.waitFor(30, TimeUnit.SECONDS));
+    String log = Files.readString(tmp.resolve("replay.log"));
+    assertTrue(log.contains("interrupted: progress saved in"), log);
+    JsonNode saved = m.readTree(state.toFile());
+    long sent = saved.path("records_sent").asLong();
+    assertFalse(saved.path("complete").asBoolean());
+    assertTrue(sent > 0 && sent < 2759, "stopped part-way: " + sent);
+    assertEquals(sent, count(p + ".audit"), "the saved progress is exactly what the broker acknowledged");
+
+    CliTest.Run resume = CliTest.run(concat(new String[] {"replay", input.toString(), "--bootstrap", bootstrap,
+        "--state", state.toString(), "--quiet"}, t));
+    assertEquals(0, resume.code(), resume.err());
+    Map<String, Integer> keys = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll(p + ".audit")) keys.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+    assertEquals(2759, keys.size(), "every record after the resume");
+    assertTrue(keys.values().stream().allMatch(n -> n == 1), "none twice");
+  }
+
+  @Test
   void replayAtNTimesEventTimeSpeedTakesTheScaledTime(@TempDir Path tmp) throws Exception {
     String p = "speed" + UUID.randomUUID().toString().substring(0, 8);
     String[] t = topics(p, 86_400_000L); // a day of time-based retention: these 2025 records would be deleted soon

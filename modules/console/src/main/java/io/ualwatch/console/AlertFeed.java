@@ -72,7 +72,13 @@ public final class AlertFeed implements AutoCloseable {
   public AlertFeed start() {
     List<TopicPartition> parts = new ArrayList<>();
     for (String t : List.of(alertsTopic, acksTopic)) {
+      // a topic created a moment ago may not be in the broker's metadata yet
       List<PartitionInfo> infos = consumer.partitionsFor(t, Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+        infos = consumer.partitionsFor(t, Duration.ofSeconds(30));
+      }
       if (infos == null || infos.isEmpty()) throw new IllegalStateException("topic " + t + " has no partitions");
       for (PartitionInfo p : infos) parts.add(new TopicPartition(t, p.partition()));
     }

@@ -122,12 +122,15 @@ public final class ConsoleServer implements AutoCloseable {
       http.stop(0);
       throw e;
     }
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, MAX_STREAMS + 8, 30, TimeUnit.SECONDS,
+    // every open page holds a thread for its event stream: the pool grows to MAX_STREAMS + 8 before anything
+    // queues (a pool that queued past a small core size would leave the next page waiting for ever)
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_STREAMS + 8, MAX_STREAMS + 8, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(256), r -> {
           Thread t = new Thread(r, "console-http");
           t.setDaemon(true);
           return t;
         });
+    pool.allowCoreThreadTimeOut(true);
     http.setExecutor(pool);
     ConsoleServer server = new ConsoleServer(s, http, pool, feed, ev, producer, addr.isLoopbackAddress());
     http.createContext("/", server::handle);
@@ -287,7 +290,7 @@ public final class ConsoleServer implements AutoCloseable {
       return;
     }
     BlockingQueue<String> queue = new ArrayBlockingQueue<>(10_000);
-    boolean[] overflow = {false};
+    java.util.concurrent.atomic.AtomicBoolean overflow = new java.util.concurrent.atomic.AtomicBoolean();
     AlertFeed.Listener listener = new AlertFeed.Listener() {
       @Override public void onAlert(ObjectNode alert) {
         offer("alert", alert);
@@ -298,7 +301,7 @@ public final class ConsoleServer implements AutoCloseable {
       }
 
       private void offer(String event, ObjectNode data) {
-        if (!queue.offer(event(event, data))) overflow[0] = true;
+        if (!queue.offer(event(event, data))) overflow.set(true);
       }
     };
     feed.addListener(listener);
@@ -313,7 +316,7 @@ public final class ConsoleServer implements AutoCloseable {
       boolean wasCaughtUp = feed.caughtUp();
       while (!closing) {
         String next = queue.poll(15, TimeUnit.SECONDS);
-        if (overflow[0]) return; // the browser was too slow: it reconnects and gets a fresh snapshot
+        if (overflow.get()) return; // the browser was too slow: it reconnects and gets a fresh snapshot
         if (next == null) {
           write(out, ": keep-alive\n\n");
         } else {

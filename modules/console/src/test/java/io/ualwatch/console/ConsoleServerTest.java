@@ -156,6 +156,29 @@ class ConsoleServerTest {
     }
   }
 
+  @Test
+  void manyOpenPagesDoNotStarveOtherRequests() throws Exception {
+    List<java.util.concurrent.CompletableFuture<HttpResponse<java.io.InputStream>>> streams = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        streams.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base() + "/api/events"))
+            .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofInputStream()));
+      }
+      for (var f : streams) assertEquals(200, f.get(20, TimeUnit.SECONDS).statusCode());
+      HttpResponse<String> health = get("/api/health", "Authorization", "Bearer " + TOKEN);
+      assertEquals(200, health.statusCode());
+      assertTrue(M.readTree(health.body()).path("streams").asInt() >= 8, health.body());
+    } finally {
+      for (var f : streams) f.thenAccept(r -> {
+        try {
+          r.body().close();
+        } catch (java.io.IOException ignored) {
+          // closing
+        }
+      });
+    }
+  }
+
   static String nextEvent(BufferedReader r, String wanted) throws Exception {
     for (String line; (line = r.readLine()) != null; ) {
       if (line.equals(wanted)) return line;

@@ -37,6 +37,17 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-color", description = "Plain output.")
   boolean noColor;
 
+  @Option(names = "--console", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve the alert console while the demo runs and print its URL (default on).")
+  boolean console;
+
+  @Option(names = "--console-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Console port on 127.0.0.1 (default ${DEFAULT-VALUE}; a free one is taken when it is busy).")
+  int consolePort;
+
+  @Option(names = "--keep", description = "Keep the broker, the job and the console running after the summary, until Ctrl-C.")
+  boolean keep;
+
   @Mixin
   ConfigOptions configOptions;
 
@@ -60,6 +71,12 @@ final class DemoCommand implements Callable<Integer> {
       try (AlertWatcher watcher = new AlertWatcher(bootstrap, config.get(JobOptions.TOPIC_ALERTS),
           config.get(JobOptions.TOPIC_DEADLETTER), out, !noColor && System.console() != null)) {
         stack.startJob(data, out);
+        io.ualwatch.console.ConsoleServer consoleServer = null;
+        if (console) {
+          consoleServer = stack.attach(ConsoleSupport.start(ConsoleSupport.settings(stack.config, bootstrap, "127.0.0.1",
+              consolePort, null, ConsoleSupport.ACKS_TOPIC, 20_000, java.time.Duration.ofSeconds(10)), true, out));
+          out.println("console: " + consoleServer.url() + " (alerts appear there live too)");
+        }
         long fed;
         try (Feeder feeder = new Feeder(bootstrap, config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS))) {
           for (Path f : Inputs.expand(java.util.List.of(input))) feeder.feed(f);
@@ -94,6 +111,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.printf("  %-38s %.1f s%n", "total", (System.nanoTime() - t0) / 1e9);
         out.println("  alerts topic: " + config.get(JobOptions.TOPIC_ALERTS) + " (OCSF JSON); run 'bin/ualwatch up' to keep a stack running");
+        if (keep) {
+          out.println();
+          out.println("still running (--keep): bootstrap " + bootstrap
+              + (consoleServer != null ? ", console " + consoleServer.url() : "") + ". Ctrl-C to stop.");
+          java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+          Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+          stop.await();
+        }
         return ok ? 0 : 1;
       }
     }

@@ -26,6 +26,13 @@ final class Feeder implements AutoCloseable {
   private final InputReader reader = new InputReader();
   long sent;
   long rejected;
+  /** Records sent per topic. */
+  final java.util.Map<String, Long> perTopic = new java.util.TreeMap<>();
+  /** The first send the broker refused (checked by {@link #flush()}). */
+  private final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+  private final org.apache.kafka.clients.producer.Callback onAck = (md, ex) -> {
+    if (ex != null) failure.compareAndSet(null, ex);
+  };
 
   Feeder(String bootstrap, String auditTopic, String signinTopic) {
     this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
@@ -48,8 +55,9 @@ final class Feeder implements AutoCloseable {
     String topic = e.source == EventSource.ENTRA_SIGNIN && !signinTopic.isBlank() ? signinTopic : auditTopic;
     byte[] key = (e.tenantId + "|" + e.recordId).getBytes(StandardCharsets.UTF_8);
     producer.send(new ProducerRecord<>(topic, null, e.eventTime.toEpochMilli(), key,
-        e.raw.getBytes(StandardCharsets.UTF_8)));
+        e.raw.getBytes(StandardCharsets.UTF_8)), onAck);
     sent++;
+    perTopic.merge(topic, 1L, Long::sum);
   }
 
   /** Sends bytes as they are (used to show what happens to a malformed record). */
@@ -58,8 +66,13 @@ final class Feeder implements AutoCloseable {
         value.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** Waits until the broker acknowledged everything sent so far; throws when it refused any record. */
   void flush() {
     producer.flush();
+    Exception e = failure.get();
+    if (e != null) {
+      throw new Main.Failure("the broker did not accept a record: " + e.getMessage(), e);
+    }
   }
 
   @Override

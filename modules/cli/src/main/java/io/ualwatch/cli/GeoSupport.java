@@ -19,8 +19,8 @@ final class GeoSupport {
         try {
           data.ensure(line -> log.println("geo: " + line));
         } catch (IOException e) {
-          throw new IllegalStateException("geo data is missing and could not be fetched: " + e.getMessage()
-              + ". Fetch it with '" + GeoData.fetchCommand() + "' when npm can reach its registry.");
+          throw new Main.Failure("geo data is missing and could not be fetched: " + e.getMessage()
+              + ". Fetch it with '" + GeoData.fetchCommand() + "' when npm can reach its registry.", e);
         }
       }
     }

@@ -46,6 +46,7 @@ import picocli.CommandLine.Parameters;
     footer = {"", "Examples:", "  ualwatch hunt export.csv", "  ualwatch hunt exports/ signins/ --out alerts.jsonl",
         "  ualwatch hunt logs/ --set detect.baseline.maturity=3d --all-revisions",
         "  ualwatch hunt exports/ --format cef --out alerts.cef",
+        "  ualwatch hunt case-42/ --report case-42.html --csv case-42.csv --out case-42.jsonl",
         "", "Exit codes: 0 ran (whether or not alerts were found); 1 failed; 2 usage error."})
 final class HuntCommand implements Callable<Integer> {
   @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Files or folders to read.")
@@ -76,6 +77,18 @@ final class HuntCommand implements Callable<Integer> {
 
   @Option(names = "--quiet", description = "No progress line.")
   boolean quiet;
+
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Also write a self-contained HTML report (charts, timeline, top users/addresses/apps, map, every "
+          + "alert with its evidence and the raw records; opens offline).")
+  Path report;
+
+  @Option(names = "--report-max-raw", defaultValue = "32", paramLabel = "MB",
+      description = "Raw evidence records kept for the report, at most (default ${DEFAULT-VALUE} MB; 0 = none).")
+  long reportMaxRawMb;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "Also write the alerts as CSV, one row per alert, for spreadsheets.")
+  Path csv;
 
   @Mixin
   ConfigOptions configOptions;
@@ -141,6 +154,15 @@ final class HuntCommand implements Callable<Integer> {
     if (withdrawn > 0) err.printf("  %-30s %,12d%n", "(withdrawn by later records)", withdrawn);
     err.printf("%-32s %12.1f s (%,.0f records/s)%n", "time", secs, stats.records() / Math.max(secs, 1e-3));
     if (out != null) err.println("alerts written to " + out);
+    HuntOutputs.printTable(err, collector.active(), 25);
+    if (csv != null) {
+      HuntOutputs.writeCsv(csv, result);
+      err.println("CSV written to " + csv);
+    }
+    if (report != null) {
+      HuntOutputs.writeReport(report, files, collector.active(), stats, engine.duplicates(), secs,
+          reportMaxRawMb * 1024 * 1024, false, err);
+    }
     err.println(geo.attribution());
     return 0;
   }

@@ -11,9 +11,12 @@ import picocli.CommandLine.Command;
         "Exit codes: 0 done; 1 failed while running (the message says why); 2 usage error (unknown option, "
             + "unreadable input, bad configuration)."},
     subcommands = {DemoCommand.class, UpCommand.class, HuntCommand.class, ValidateCommand.class,
-        GenerateCommand.class, GeoCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
+        GenerateCommand.class, GeoCommand.class, RulesCommand.class, WatchCommand.class, ReplayCommand.class,
+        ConsoleCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  ualwatch demo", "  ualwatch hunt exports/ --out alerts.jsonl",
-        "  ualwatch validate audit-export.csv --summary-json summary.json", "  ualwatch up --port 9092"})
+        "  ualwatch validate audit-export.csv --summary-json summary.json", "  ualwatch up --port 9092",
+        "  ualwatch watch --min-severity high", "  ualwatch replay exports/ --speed 60", "  ualwatch console --port 8080",
+        "", "Every command: ualwatch COMMAND --help. Exit codes and more: docs/cli.md."})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -28,6 +31,11 @@ public final class Main implements Runnable {
       if (ex instanceof UsageException || ex instanceof io.ualwatch.config.ConfigException) {
         cmd.getErr().println("ualwatch " + cmd.getCommandName() + ": " + ex.getMessage());
         return 2;
+      }
+      if (ex instanceof Failure || ex instanceof io.ualwatch.console.Brokers.UnreachableException) {
+        cmd.getErr().println("ualwatch " + cmd.getCommandName() + ": " + ex.getMessage());
+        if (Boolean.getBoolean("ualwatch.debug")) ex.printStackTrace(cmd.getErr());
+        return 1;
       }
       cmd.getErr().println("ualwatch " + cmd.getCommandName() + ": " + ex);
       if (Boolean.getBoolean("ualwatch.debug")) ex.printStackTrace(cmd.getErr());
@@ -45,6 +53,13 @@ public final class Main implements Runnable {
   public static final class UsageException extends RuntimeException {
     public UsageException(String message) {
       super(message);
+    }
+  }
+
+  /** The command could not finish (broker gone, refused record, …); exit code 1 and the message alone. */
+  public static final class Failure extends RuntimeException {
+    public Failure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

@@ -17,14 +17,14 @@ final class OcsfText {
       case "WITHDRAWN" -> " (WITHDRAWN)";
       default -> "";
     };
-    String who = n.path("actor").path("user").path("name").asText(null);
-    if (who == null) who = un.path("mailbox").asText("-");
+    String who = io.ualwatch.model.alert.OcsfView.who(n);
     String time = un.path("time_iso").asText("").replace('T', ' ');
     String head = time + "  " + padded + "  " + String.format("%-24s", n.path("finding_info").path("analytic").path("uid").asText())
         + "  " + who;
-    if ("UPDATED".equals(status)) {
+    if ("UPDATED".equals(status) || "CLOSED".equals(status)) {
       // updates add evidence to an alert already shown: one short line
-      return head + "  ↳ update r" + un.path("revision").asInt() + ": " + un.path("evidence_count").asInt() + " records";
+      return head + "  ↳ " + ("CLOSED".equals(status) ? "closed" : "update") + " r" + un.path("revision").asInt() + ": "
+          + un.path("evidence_count").asInt() + " records";
     }
     return head + suffix + "\n    " + n.path("message").asText();
   }

@@ -67,7 +67,8 @@ final class Progress implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (done) return; // closing twice draws the last line once
     done = true;
     thread.interrupt();
     draw(true);

@@ -18,6 +18,8 @@ final class Stack implements AutoCloseable {
   final EmbeddedKafka kafka;
   final Config config;
   JobClient job;
+  /** Closed first when the stack closes (the web console). */
+  private final java.util.List<AutoCloseable> attached = new java.util.ArrayList<>();
 
   private Stack(EmbeddedKafka kafka, Config config) {
     this.kafka = kafka;
@@ -35,16 +37,19 @@ final class Stack implements AutoCloseable {
   }
 
   static List<NewTopic> topics(Config c) {
-    long week = 7L * 24 * 3600 * 1000;
+    // Raw records carry their event time as the Kafka timestamp, and replays send exports that are months old:
+    // time-based retention would let the broker delete a replay minutes after it was written, possibly before
+    // the job read it. The raw topics are bounded by size instead (4 GiB per partition).
+    Map<String, String> raw = Map.of("retention.ms", "-1", "retention.bytes", Long.toString(4L << 30),
+        "compression.type", "lz4");
     return List.of(
-        new NewTopic(c.get(JobOptions.TOPIC_AUDIT), 2, (short) 1).configs(Map.of("retention.ms", Long.toString(2 * week),
-            "compression.type", "lz4")),
-        new NewTopic(c.get(JobOptions.TOPIC_SIGNINS), 2, (short) 1).configs(Map.of("retention.ms", Long.toString(2 * week),
-            "compression.type", "lz4")),
+        new NewTopic(c.get(JobOptions.TOPIC_AUDIT), 2, (short) 1).configs(raw),
+        new NewTopic(c.get(JobOptions.TOPIC_SIGNINS), 2, (short) 1).configs(raw),
         new NewTopic(c.get(JobOptions.TOPIC_ALERTS), 2, (short) 1),
         new NewTopic(c.get(JobOptions.TOPIC_DEADLETTER), 1, (short) 1).configs(Map.of("retention.ms",
             Long.toString(30L * 24 * 3600 * 1000))),
-        new NewTopic("ualwatch.control", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        new NewTopic("ualwatch.control", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+        new NewTopic(ConsoleSupport.ACKS_TOPIC, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
   }
 
   void startJob(Path dataDir, PrintStream log) throws Exception {
@@ -60,8 +65,21 @@ final class Stack implements AutoCloseable {
         io.ualwatch.config.Durations.format(config.get(JobOptions.CHECKPOINT_INTERVAL)));
   }
 
+  /** Closes {@code c} when the stack closes, before the job and the broker. */
+  <T extends AutoCloseable> T attach(T c) {
+    attached.add(c);
+    return c;
+  }
+
   @Override
   public void close() {
+    for (AutoCloseable c : attached) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // shutting down anyway
+      }
+    }
     if (job != null) {
       try {
         job.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -17,13 +17,25 @@ import picocli.CommandLine.Option;
         + "Prints the bootstrap address and the topics. Data (topics, offsets, checkpoints) survive a restart "
         + "in --data-dir."},
     footer = {"", "Examples:", "  ualwatch up", "  ualwatch up --port 9092 --data-dir /var/lib/ualwatch",
-        "  ualwatch up --set job.delivery=at-least-once"})
+        "  ualwatch up --set job.delivery=at-least-once", "  ualwatch up --no-console",
+        "", "Exit codes: 0 stopped with Ctrl-C; 1 failed to start (the message says why); 2 usage error."})
 final class UpCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any free port).")
   int port;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Broker and checkpoint data (default run/up).")
   Path dataDir;
+
+  @Option(names = "--console", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve the alert console too (default on; --no-console to skip).")
+  boolean console;
+
+  @Option(names = "--console-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Console port on 127.0.0.1 (default ${DEFAULT-VALUE}; a free one is taken when it is busy).")
+  int consolePort;
+
+  @Option(names = "--console-token", paramLabel = "TOKEN", description = "Require this token in the console (see 'ualwatch console --help').")
+  String consoleToken;
 
   @Mixin
   ConfigOptions configOptions;
@@ -44,6 +56,14 @@ final class UpCommand implements Callable<Integer> {
       out.println("           " + config.get(JobOptions.TOPIC_SIGNINS) + " (in: Entra sign-ins)");
       out.println("           " + config.get(JobOptions.TOPIC_ALERTS) + " (out: OCSF alerts, key = alert id; read_committed)");
       out.println("           " + config.get(JobOptions.TOPIC_DEADLETTER) + " (out: rejected records with reason)");
+      out.println("           " + ConsoleSupport.ACKS_TOPIC + " (console acknowledgements, compacted)");
+      if (console) {
+        io.ualwatch.console.ConsoleServer consoleServer = stack.attach(ConsoleSupport.start(ConsoleSupport.settings(
+            stack.config, stack.kafka.bootstrapServers(), "127.0.0.1", consolePort,
+            ConsoleCommand.token(consoleToken, null, false), ConsoleSupport.ACKS_TOPIC, 20_000,
+            java.time.Duration.ofSeconds(10)), true, out));
+        out.println("console:   " + consoleServer.url());
+      }
       out.println("Ctrl-C to stop.");
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();

@@ -88,12 +88,15 @@ class CliTest {
 
   @Test
   void everyCommandHasHelpWithExamples() {
-    for (String cmd : List.of("demo", "up", "hunt", "validate", "generate", "geo", "rules")) {
+    for (String cmd : List.of("demo", "up", "hunt", "validate", "generate", "geo", "rules", "watch", "replay", "console")) {
       Run r = run(cmd, "--help");
       assertEquals(0, r.code(), cmd);
       assertTrue(r.out().contains("Usage: ualwatch " + cmd), r.out());
     }
-    assertTrue(run("hunt", "--help").out().contains("Examples:"));
+    for (String cmd : List.of("hunt", "watch", "replay", "console", "up", "demo")) {
+      String help = run(cmd, "--help").out();
+      assertTrue(help.contains("Examples:") && help.contains("Exit codes:"), cmd + ": " + help);
+    }
   }
 
   @Test
@@ -104,5 +107,93 @@ class CliTest {
         "--attack", "token-replay:1:2").code());
     assertEquals(Files.readString(tmp.resolve("a/audit.ndjson")), Files.readString(tmp.resolve("b/audit.ndjson")));
     assertEquals(2, run("generate", "--out", tmp.resolve("c").toString(), "--attack", "nope").code());
+  }
+
+  @Test
+  void huntWritesASelfContainedReportWithRawEvidenceAndACsv(@TempDir Path tmp) throws Exception {
+    Path report = tmp.resolve("report.html");
+    Path csv = tmp.resolve("alerts.csv");
+    Run r = run("hunt", SCENARIO.resolve("input").toString(), "--out", tmp.resolve("a.jsonl").toString(), "--quiet",
+        "--report", report.toString(), "--csv", csv.toString());
+    assertEquals(0, r.code(), r.err());
+    ObjectMapper m = new ObjectMapper();
+    List<JsonNode> alerts = new java.util.ArrayList<>();
+    for (String l : Files.readAllLines(tmp.resolve("a.jsonl"))) alerts.add(m.readTree(l));
+    String html = Files.readString(report);
+    // self-contained: nothing is loaded from anywhere, and the page says so to the browser too
+    assertTrue(html.contains("Content-Security-Policy") && html.contains("default-src 'none'"), "CSP");
+    assertTrue(!java.util.regex.Pattern.compile("(src|href)\\s*=\\s*[\"']?(https?:)?//").matcher(html).find(),
+        "no external resource");
+    assertTrue(html.contains("<svg") && html.contains("Timeline") && html.contains("Top source addresses"));
+    int withRaw = 0;
+    for (JsonNode a : alerts) {
+      assertTrue(html.contains("id=\"" + a.path("finding_info").path("uid").asText() + "\""), "every alert has a section");
+      for (JsonNode ev : a.path("finding_info").path("related_events")) {
+        String uid = ev.path("uid").asText();
+        assertTrue(html.contains(uid), "evidence id listed: " + uid);
+        // the raw record, pretty-printed and escaped, is in the report
+        if (html.contains("&quot;Id&quot; : &quot;" + uid + "&quot;")) withRaw++;
+      }
+    }
+    assertTrue(withRaw > 0, "raw evidence records are included");
+    assertTrue(r.err().contains("token-multi-network") && r.err().contains("time (UTC)"), "final table: " + r.err());
+
+    List<String> rows = Files.readAllLines(csv);
+    assertEquals(alerts.size() + 1, rows.size(), "header + one row per alert");
+    assertTrue(rows.get(0).replace("\uFEFF", "").startsWith("id,revision,status,time,severity,rule,user"), rows.get(0));
+    for (JsonNode a : alerts) {
+      assertTrue(rows.stream().anyMatch(l -> l.startsWith(a.path("finding_info").path("uid").asText() + ",")));
+    }
+  }
+
+  @Test
+  void csvCellsAreQuotedAndDefusedForSpreadsheets() {
+    assertEquals("plain", HuntOutputs.csvCell("plain"));
+    assertEquals("\"a, b\"", HuntOutputs.csvCell("a, b"));
+    assertEquals("\"say \"\"hi\"\"\"", HuntOutputs.csvCell("say \"hi\""));
+    assertEquals("'=HYPERLINK(1)", HuntOutputs.csvCell("=HYPERLINK(1)"));
+    assertEquals("'@cmd", HuntOutputs.csvCell("@cmd"));
+  }
+
+  @Test
+  void brokerCommandsSayWhenTheBrokerIsUnreachable() throws Exception {
+    int port = io.ualwatch.testkit.EmbeddedKafka.freePort();
+    long t0 = System.nanoTime();
+    Run w = run("watch", "--bootstrap", "127.0.0.1:" + port, "--timeout", "2");
+    assertEquals(1, w.code(), w.err());
+    assertTrue(w.err().contains("cannot reach a Kafka broker at 127.0.0.1:" + port + " within 2 s"), w.err());
+    assertTrue(w.err().contains("ualwatch up"), "says what to do: " + w.err());
+    assertTrue((System.nanoTime() - t0) / 1e9 < 15, "gives up in about --timeout");
+    Run rp = run("replay", SCENARIO.resolve("input").toString(), "--bootstrap", "127.0.0.1:" + port, "--timeout", "1",
+        "--state", "/nonexistent-dir/never-written.json");
+    assertEquals(1, rp.code(), rp.err());
+    assertTrue(rp.err().contains("cannot reach a Kafka broker"), rp.err());
+    Run c = run("console", "--bootstrap", "127.0.0.1:" + port, "--timeout", "1", "--port", "0");
+    assertEquals(1, c.code(), c.err());
+    assertTrue(c.err().contains("cannot reach a Kafka broker"), c.err());
+  }
+
+  @Test
+  void newCommandsRejectBadOptionsWithUsageErrors() {
+    Run speed = run("replay", SCENARIO.toString(), "--speed", "fast");
+    assertEquals(2, speed.code());
+    assertTrue(speed.err().contains("--speed fast: use 'max' or a positive number"), speed.err());
+    Run sev = run("watch", "--min-severity", "severe");
+    assertEquals(2, sev.code());
+    assertTrue(sev.err().contains("unknown severity 'severe'"), sev.err());
+    Run since = run("watch", "--since", "yesterday");
+    assertEquals(2, since.code());
+    assertTrue(since.err().contains("--since yesterday"), since.err());
+    Run both = run("watch", "--since", "2h", "--from-beginning");
+    assertEquals(2, both.code());
+    Run bind = run("console", "--bind", "0.0.0.0");
+    assertEquals(2, bind.code());
+    assertTrue(bind.err().contains("add --token"), bind.err());
+    Run unknown = run("watch", "--colour");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("Unknown option: '--colour'"), unknown.err());
+    Run missing = run("replay", "/no/such/export.csv");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("input not found: /no/such/export.csv"), missing.err());
   }
 }

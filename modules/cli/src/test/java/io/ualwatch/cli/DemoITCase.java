@@ -17,5 +17,6 @@ class DemoITCase {
     assertTrue(r.out().contains("expected alerts seen                   3 of 3"), r.out());
     assertTrue(r.out().contains("dead letter  MALFORMED_JSON"), r.out());
     assertTrue(r.out().contains("token-multi-network"), r.out());
+    assertTrue(r.out().contains("console: http://127.0.0.1:"), "the demo serves the console and prints its URL: " + r.out());
   }
 }

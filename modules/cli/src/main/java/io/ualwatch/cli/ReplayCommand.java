@@ -1,0 +1,344 @@
+package io.ualwatch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ualwatch.config.Config;
+import io.ualwatch.config.JobOptions;
+import io.ualwatch.console.Brokers;
+import io.ualwatch.model.AuditEvent;
+import io.ualwatch.model.parse.InputReader;
+import io.ualwatch.model.parse.ParseListener;
+import io.ualwatch.model.parse.Rejection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Historical files into the raw topics, as if they were arriving now: the incident responder's replay. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = {"Sends audit-log files or folders into the raw topics of a running stack: every record the "
+        + "parser reads (every format 'hunt' reads; gzip transparently), raw bytes untouched, keyed tenant|record id, "
+        + "with the record's event time as the Kafka timestamp. Records the parser rejects are counted, not sent.",
+        "Progress (records, MB, rate, ETA) on stderr and a summary at the end. Resumable: how far it got (file and "
+            + "record index, saved only after the broker acknowledged every record before it) is kept in a state "
+            + "file per input set; run the same command again after an interruption and it carries on from there."},
+    footer = {"", "Examples:", "  ualwatch replay exports/", "  ualwatch replay audit-2025-03.csv signins/ --speed 60",
+        "  ualwatch replay exports/ --bootstrap kafka1:9092 --state /tmp/case42.ualwatch-replay.json",
+        "  ualwatch replay exports/ --restart", "  ualwatch replay big.ndjson.gz --limit 100000",
+        "", "Exit codes: 0 done (or --limit reached); 1 the broker is unreachable within --timeout or refused records "
+            + "(progress up to the last acknowledged record is kept); 2 usage error; 130 interrupted (progress kept)."})
+final class ReplayCommand implements Callable<Integer> {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Save progress at least this often (after a flush: everything before it is acknowledged). */
+  static final long COMMIT_EVERY_MS = 1000;
+  static final long COMMIT_EVERY_RECORDS = 50_000;
+
+  @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Files or folders to send (folders recursively, in name order).")
+  List<Path> inputs;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (default: kafka.bootstrap, 127.0.0.1:9092).")
+  String bootstrap;
+
+  @Option(names = "--speed", defaultValue = "max", paramLabel = "max|N",
+      description = "'max' (default): as fast as the broker takes them; N: N times event-time speed (1 = real time, "
+          + "60 = an hour a minute), following the order of the records in the files.")
+  String speed;
+
+  @Option(names = "--state", paramLabel = "FILE",
+      description = "Progress file (default: run/replay/<digest of the input set>.ualwatch-replay.json).")
+  Path stateFile;
+
+  @Option(names = "--restart", description = "Ignore the saved progress and send everything again.")
+  boolean restart;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Send at most N records in this run, then save the progress and stop.")
+  long limit;
+
+  @Option(names = "--timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "How long to wait for the broker before giving up (default ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Option(names = "--quiet", description = "No progress line.")
+  boolean quiet;
+
+  @Mixin
+  ConfigOptions configOptions;
+
+  /** Thrown from the parse callback to stop reading (Ctrl-C, --limit). */
+  private static final class Stop extends RuntimeException {
+    Stop() {
+      super(null, null, false, false);
+    }
+  }
+
+  private volatile boolean interrupted;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream err = System.err;
+    double factor = parseSpeed(speed);
+    List<Path> files = Inputs.expand(inputs);
+    Config config = configOptions.load();
+    String bs = bootstrap != null ? bootstrap : config.get(JobOptions.BOOTSTRAP);
+    String audit = config.get(JobOptions.TOPIC_AUDIT);
+    String signins = config.get(JobOptions.TOPIC_SIGNINS);
+    ArrayNode fileList = describe(files);
+    String digest = digest(fileList);
+    Path state = stateFile != null ? stateFile : Home.run("replay").resolve(digest.substring(0, 16) + ".ualwatch-replay.json");
+
+    int startFile = 0;
+    long startRecord = 0;
+    long sentEarlier = 0;
+    if (!restart && Files.exists(state)) {
+      JsonNode saved = readState(state);
+      if (!digest.equals(saved.path("digest").asText())) {
+        throw new Main.UsageException("the progress in " + state + " is for other inputs (files added, removed or changed "
+            + "since): run with --restart to send everything again, or name another --state file");
+      }
+      if (saved.path("complete").asBoolean()) {
+        err.printf("replay: these inputs were already sent completely (%,d records, %s); --restart sends them again%n",
+            saved.path("records_sent").asLong(), saved.path("updated").asText());
+        return 0;
+      }
+      startFile = saved.path("file_index").asInt();
+      startRecord = saved.path("record_index").asLong();
+      sentEarlier = saved.path("records_sent").asLong();
+      err.printf("replay: resuming at %s record %,d (%,d records were sent before)%n",
+          files.get(Math.min(startFile, files.size() - 1)), startRecord, sentEarlier);
+    }
+    final long sentBefore = sentEarlier;
+
+    Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
+    Brokers.requireReachable(bs, timeout, signins.isBlank() ? new String[] {audit} : new String[] {audit, signins});
+    Map<String, Long> retention = Retention.ofTopics(bs, timeout, signins.isBlank() ? List.of(audit) : List.of(audit, signins));
+    long shortest = retention.values().stream().filter(v -> v >= 0).min(Long::compare).orElse(-1L);
+    boolean[] warned = {false};
+    err.println("replay: " + files.size() + " file(s) into " + audit + (signins.isBlank() ? "" : " and " + signins)
+        + " on " + bs + ", speed " + (factor <= 0 ? "max" : speed + "x event time") + "; progress saved in " + state);
+
+    Thread main = Thread.currentThread();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      interrupted = true;
+      try {
+        finished.await(15, TimeUnit.SECONDS); // let the main thread flush and save the progress
+      } catch (InterruptedException ignored) {
+        // exiting anyway
+      }
+    }, "replay-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    AtomicLong bytes = new AtomicLong();
+    AtomicLong records = new AtomicLong();
+    long total = Inputs.totalBytes(files);
+    for (int i = 0; i < Math.min(startFile, files.size()); i++) bytes.addAndGet(sizeOf(files.get(i)));
+    Map<String, Long> rejectReasons = new TreeMap<>();
+    long[] skipped = {0};
+    long[] rejected = {0};
+    long[] minMax = {Long.MAX_VALUE, Long.MIN_VALUE};
+    long[] firstEvent = {Long.MIN_VALUE};
+    long wallStart = System.nanoTime();
+    long t0 = System.nanoTime();
+    String outcome = "complete";
+    int fileIndex = startFile;
+    long[] recordIndex = {startRecord};
+    long[] lastCommit = {System.nanoTime(), 0};
+    InputReader reader = new InputReader();
+    try (Feeder feeder = new Feeder(bs, audit, signins);
+         Progress progress = quiet ? null : new Progress(err, total, bytes, records::get)) {
+      try {
+        for (; fileIndex < files.size(); fileIndex++) {
+          Path f = files.get(fileIndex);
+          long skipUntil = fileIndex == startFile ? startRecord : 0;
+          recordIndex[0] = 0;
+          final int fi = fileIndex;
+          try (InputStream in = new Inputs.Counting(Files.newInputStream(f), bytes)) {
+            reader.read(in, f.toString(), new ParseListener() {
+              @Override public void onEvent(AuditEvent e) {
+                long idx = recordIndex[0];
+                records.incrementAndGet();
+                if (idx < skipUntil) {
+                  recordIndex[0]++;
+                  skipped[0]++;
+                  return;
+                }
+                if (interrupted || limit > 0 && feeder.sent >= limit) throw new Stop();
+                long et = e.eventTime.toEpochMilli();
+                if (!warned[0] && shortest >= 0 && et < System.currentTimeMillis() - shortest) {
+                  warned[0] = true;
+                  err.println(Retention.warning(retention));
+                }
+                if (factor > 0) pace(et, factor, firstEvent, wallStart);
+                feeder.send(e);
+                recordIndex[0]++;
+                minMax[0] = Math.min(minMax[0], et);
+                minMax[1] = Math.max(minMax[1], et);
+                long now = System.nanoTime();
+                if (now - lastCommit[0] > COMMIT_EVERY_MS * 1_000_000 || feeder.sent - lastCommit[1] >= COMMIT_EVERY_RECORDS) {
+                  feeder.flush(); // everything up to this record is acknowledged: safe to save
+                  writeState(state, fileList, digest, fi, recordIndex[0], sentBefore + feeder.sent, false);
+                  lastCommit[0] = now;
+                  lastCommit[1] = feeder.sent;
+                }
+              }
+
+              @Override public void onReject(Rejection r) {
+                records.incrementAndGet();
+                rejected[0]++;
+                rejectReasons.merge(r.reason().name(), 1L, Long::sum);
+              }
+            });
+          } catch (IOException e) {
+            throw new Main.UsageException("cannot read " + f + ": " + e.getMessage());
+          }
+        }
+        feeder.flush();
+        writeState(state, fileList, digest, files.size(), 0, sentBefore + feeder.sent, true);
+      } catch (Stop s) {
+        feeder.flush();
+        writeState(state, fileList, digest, fileIndex, recordIndex[0], sentBefore + feeder.sent, false);
+        outcome = interrupted ? "interrupted" : "limit";
+      }
+      if (progress != null) progress.close();
+      double secs = (System.nanoTime() - t0) / 1e9;
+      err.println();
+      err.println("replay summary");
+      err.printf("  %-30s %,14d%n", "records sent", feeder.sent);
+      feeder.perTopic.forEach((t, n) -> err.printf("    %-28s %,14d%n", t, n));
+      if (skipped[0] > 0) err.printf("  %-30s %,14d%n", "skipped (sent by an earlier run)", skipped[0]);
+      if (rejected[0] > 0) {
+        err.printf("  %-30s %,14d  (not sent; 'ualwatch validate' lists them)%n", "rejected by the parser", rejected[0]);
+        rejectReasons.forEach((k, v) -> err.printf("    %-28s %,14d%n", k, v));
+      }
+      if (minMax[0] != Long.MAX_VALUE) {
+        err.printf("  %-30s %s … %s%n", "event time", Instant.ofEpochMilli(minMax[0]), Instant.ofEpochMilli(minMax[1]));
+      }
+      err.printf(Locale.ROOT, "  %-30s %.1f MB in %.1f s (%,.0f records/s)%n", "read", bytes.get() / 1e6, secs,
+          records.get() / Math.max(secs, 1e-3));
+      err.printf("  %-30s %,14d%n", "sent in all runs", sentBefore + feeder.sent);
+      if (warned[0]) err.println("  warning: records older than the topics' retention were sent; see the warning above");
+      switch (outcome) {
+        case "interrupted" -> err.println("  interrupted: progress saved in " + state + "; run the same command to resume");
+        case "limit" -> err.println("  stopped after " + limit + " records (--limit): progress saved in " + state
+            + "; run the same command to continue");
+        default -> err.println("  complete: progress file " + state);
+      }
+      err.flush();
+    } finally {
+      finished.countDown();
+      if (!interrupted) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+          // shutting down
+        }
+      }
+    }
+    return "interrupted".equals(outcome) ? 130 : 0;
+  }
+
+  /** Waits until this record is due: event-time distance from the first record, divided by the speed factor. */
+  private void pace(long eventTime, double factor, long[] firstEvent, long wallStart) {
+    if (firstEvent[0] == Long.MIN_VALUE) {
+      firstEvent[0] = eventTime;
+      return;
+    }
+    long dueNanos = wallStart + (long) ((eventTime - firstEvent[0]) * 1_000_000 / factor);
+    while (!interrupted) {
+      long wait = dueNanos - System.nanoTime();
+      if (wait <= 0) return;
+      LockSupport.parkNanos(Math.min(wait, 200_000_000L)); // wake up now and then to notice Ctrl-C
+    }
+  }
+
+  static double parseSpeed(String s) {
+    if (s == null || s.equalsIgnoreCase("max")) return 0;
+    try {
+      double d = Double.parseDouble(s.endsWith("x") ? s.substring(0, s.length() - 1) : s);
+      if (d <= 0 || Double.isNaN(d) || Double.isInfinite(d)) throw new NumberFormatException();
+      return d;
+    } catch (NumberFormatException e) {
+      throw new Main.UsageException("--speed " + s + ": use 'max' or a positive number (1 = real time, 60 = an hour a minute)");
+    }
+  }
+
+  private static ArrayNode describe(List<Path> files) throws IOException {
+    ArrayNode a = MAPPER.createArrayNode();
+    for (Path f : files) {
+      ObjectNode o = a.addObject();
+      o.put("path", f.toAbsolutePath().normalize().toString());
+      o.put("size", Files.size(f));
+      o.put("modified", Files.getLastModifiedTime(f).toMillis());
+    }
+    return a;
+  }
+
+  private static String digest(ArrayNode files) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    md.update(files.toString().getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static long sizeOf(Path f) {
+    try {
+      return Files.size(f);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static JsonNode readState(Path state) {
+    try {
+      return MAPPER.readTree(state.toFile());
+    } catch (IOException e) {
+      throw new Main.UsageException("cannot read the progress file " + state + " (" + e.getMessage()
+          + "): delete it or run with --restart");
+    }
+  }
+
+  /** Atomically replaces the progress file: a crash leaves the previous or the new one, never half of one. */
+  static void writeState(Path state, ArrayNode files, String digest, int fileIndex, long recordIndex, long sent,
+      boolean complete) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("version", 1);
+    o.put("digest", digest);
+    o.put("file_index", fileIndex);
+    o.put("file", fileIndex < files.size() ? files.get(fileIndex).path("path").asText() : null);
+    o.put("record_index", recordIndex);
+    o.put("records_sent", sent);
+    o.put("complete", complete);
+    o.put("updated", Instant.now().toString());
+    o.set("inputs", files);
+    try {
+      Path dir = state.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = dir.resolve(state.getFileName() + ".tmp");
+      Files.writeString(tmp, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o), StandardCharsets.UTF_8);
+      Files.move(tmp, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new Main.Failure("cannot save the replay progress to " + state + ": " + e.getMessage(), e);
+    }
+  }
+}

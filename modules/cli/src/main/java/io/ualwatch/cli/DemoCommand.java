@@ -4,7 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ualwatch.config.Config;
 import io.ualwatch.config.JobOptions;
+import io.ualwatch.model.AuditEvent;
+import io.ualwatch.model.parse.InputReader;
+import io.ualwatch.model.parse.ParseListener;
+import io.ualwatch.model.parse.Rejection;
+import io.ualwatch.testkit.emulator.ReplayedTenant;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -19,10 +28,11 @@ import picocli.CommandLine.Option;
 /** The newcomer's first run: everything embedded, a real scenario, alerts on screen. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Starts an embedded Kafka broker and the detection job (Flink MiniCluster), feeds a sample "
-        + "scenario (a simulated tenant with a Storm-0558-style token replay) into the raw topics, prints every "
+        + "scenario (a simulated tenant with a Storm-0558-style token replay) through the Microsoft 365 API emulator "
+        + "and the real connectors in an embedded Kafka Connect worker into the raw topics, prints every "
         + "alert as it arrives on the alerts topic, then a summary, and exits.",
         "Nothing to install or configure; the geo data is fetched on first use."},
-    footer = {"", "Examples:", "  ualwatch demo", "  ualwatch demo --scenario samples/scenarios/storm0558-token-replay --keep",
+    footer = {"", "Examples:", "  ualwatch demo", "  ualwatch demo --scenario samples/scenarios/storm0558-token-replay --keep", "  ualwatch demo --ingest direct",
         "", "Exit codes: 0 every expected alert arrived; 1 not within --timeout; 2 usage error."})
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--scenario", paramLabel = "DIR", description = "Scenario to play (default: the Storm-0558 token replay).")
@@ -44,6 +54,14 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--console-port", defaultValue = "8080", paramLabel = "PORT",
       description = "Console port on 127.0.0.1 (default ${DEFAULT-VALUE}; a free one is taken when it is busy).")
   int consolePort;
+
+  enum Ingest { connector, direct }
+
+  @Option(names = "--ingest", defaultValue = "connector", paramLabel = "HOW",
+      description = {"connector (default): the scenario is served by the Microsoft 365 API emulator over HTTP and "
+          + "pulled by the real Management Activity and Entra sign-in connectors in an embedded Kafka Connect "
+          + "worker; direct: the records are written straight into the raw topics (faster, no HTTP)."})
+  Ingest ingest;
 
   @Option(names = "--keep", description = "Keep the broker, the job and the console running after the summary, until Ctrl-C.")
   boolean keep;
@@ -78,30 +96,74 @@ final class DemoCommand implements Callable<Integer> {
           out.println("console: " + consoleServer.url() + " (alerts appear there live too)");
         }
         long fed;
+        ConnectorFeed feed = null;
+        Map<String, Long> wanted = new java.util.LinkedHashMap<>(); // records each raw topic must end up with
+        if (ingest == Ingest.connector) {
+          List<AuditEvent> events = readAll(Inputs.expand(List.of(input)));
+          Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+          // Publish the whole recorded history over the last 20 minutes of API time: the connector, starting
+          // half an hour back, lists and fetches it in a few windows, the way it reads a live tenant's backlog.
+          List<ReplayedTenant> tenants = ReplayedTenant.of(events, now.minus(Duration.ofMinutes(21)),
+              now.minus(Duration.ofMinutes(1)), 50, 97);
+          feed = stack.attach(ConnectorFeed.start(stack.config, bootstrap, tenants, Duration.ofMinutes(30),
+              data.resolve("connect"), out));
+          long blobs = tenants.stream().mapToLong(t -> t.allBlobs().size()).sum();
+          long served = tenants.stream().mapToLong(ReplayedTenant::auditRecordsServed).sum();
+          long signIns = tenants.stream().mapToLong(t -> t.allSignIns().size()).sum();
+          fed = served + signIns;
+          wanted.put(config.get(JobOptions.TOPIC_AUDIT), served + 1); // + the malformed record below
+          wanted.put(config.get(JobOptions.TOPIC_SIGNINS), signIns);
+          out.printf("emulator: serving %,d audit records in %,d content blobs (%,d of them published twice, as the "
+              + "API does) and %,d sign-ins from %s%n", served, blobs, served - (events.size() - signIns), signIns, input);
+        } else {
+          try (Feeder feeder = new Feeder(bootstrap, config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS))) {
+            for (Path f : Inputs.expand(List.of(input))) feeder.feed(f);
+            feeder.flush();
+            fed = feeder.sent;
+          }
+          out.printf("fed %,d records from %s straight into %s and %s%n", fed, input,
+              config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS));
+        }
         try (Feeder feeder = new Feeder(bootstrap, config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS))) {
-          for (Path f : Inputs.expand(java.util.List.of(input))) feeder.feed(f);
-          // one broken record, to show the dead-letter path
+          // one broken record, written straight to the raw topic, to show the dead-letter path
           feeder.sendRaw("demo|broken-1", "{\"CreationTime\":\"2025-03-18T09:00:00\",\"Operation\":\"MailItemsAccessed\",");
           feeder.flush();
-          fed = feeder.sent;
         }
-        out.printf("fed %,d records from %s into %s and %s (+1 malformed)%n%n", fed, input,
-            config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS));
+        out.println("sent 1 malformed record straight to " + config.get(JobOptions.TOPIC_AUDIT) + " (it must end up in "
+            + config.get(JobOptions.TOPIC_DEADLETTER) + ")");
+        out.println();
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        long nextProgress = System.nanoTime() + 5_000_000_000L;
+        Map<String, Long> raw = Map.of();
         while (System.nanoTime() < deadline && !(watcher.latest.keySet().containsAll(expected)
-            && watcher.deadLetters.get() >= 1)) {
+            && watcher.deadLetters.get() >= 1 && (feed == null || raw.equals(wanted)))) {
           Thread.sleep(200);
+          if (feed != null && System.nanoTime() > nextProgress) {
+            feed.assertHealthy();
+            raw = feed.rawCounts();
+            out.printf("… connectors wrote %s; %d alert ids so far%n", counts(raw), watcher.latest.size());
+            nextProgress = System.nanoTime() + 5_000_000_000L;
+          } else if (feed != null && watcher.latest.keySet().containsAll(expected)) {
+            raw = feed.rawCounts();
+          }
         }
+        if (feed != null) raw = feed.rawCounts();
         Thread.sleep(500);
         Map<String, Integer> byRule = new TreeMap<>();
         for (JsonNode n : watcher.latest.values()) {
           byRule.merge(n.path("finding_info").path("analytic").path("uid").asText() + " ("
               + n.path("severity").asText().toLowerCase() + ")", 1, Integer::sum);
         }
-        boolean ok = watcher.latest.keySet().containsAll(expected);
+        boolean ok = watcher.latest.keySet().containsAll(expected) && (feed == null || raw.equals(wanted));
         out.println();
         out.println("summary");
-        out.printf("  %-38s %,d%n", "records fed", fed);
+        if (feed != null) {
+          out.printf("  %-38s %,d%n", "records served by the emulator", fed);
+          out.printf("  %-38s %s (%s)%n", "records in the raw topics", counts(raw),
+              raw.equals(wanted) ? "all of them, + the malformed one" : "expected " + counts(wanted));
+        } else {
+          out.printf("  %-38s %,d%n", "records fed", fed);
+        }
         out.printf("  %-38s %,d%n", "alerts (distinct ids)", watcher.latest.size());
         byRule.forEach((k, v) -> out.printf("    %-36s %d%n", k, v));
         out.printf("  %-38s %d%n", "dead letters", watcher.deadLetters.get());
@@ -122,6 +184,26 @@ final class DemoCommand implements Callable<Integer> {
         return ok ? 0 : 1;
       }
     }
+  }
+
+  private static String counts(Map<String, Long> raw) {
+    StringBuilder b = new StringBuilder();
+    raw.forEach((t, n) -> b.append(b.length() == 0 ? "" : ", ").append(String.format("%,d to %s", n, t)));
+    return b.toString();
+  }
+
+  private static List<AuditEvent> readAll(List<Path> files) throws java.io.IOException {
+    List<AuditEvent> events = new java.util.ArrayList<>();
+    InputReader reader = new InputReader();
+    for (Path f : files) {
+      try (java.io.InputStream in = Files.newInputStream(f)) {
+        reader.read(in, f.toString(), new ParseListener() {
+          @Override public void onEvent(AuditEvent e) { events.add(e); }
+          @Override public void onReject(Rejection r) { }
+        });
+      }
+    }
+    return events;
   }
 
   private static long countSeen(AlertWatcher w, Set<String> expected) {

@@ -43,11 +43,15 @@ final class Stack implements AutoCloseable {
     Map<String, String> raw = Map.of("retention.ms", "-1", "retention.bytes", Long.toString(4L << 30),
         "compression.type", "lz4");
     return List.of(
-        new NewTopic(c.get(JobOptions.TOPIC_AUDIT), 2, (short) 1).configs(raw),
+        // One partition per connector task (4 content types; interactive and non-interactive sign-ins), so that
+        // each partition holds one stream in API order and the job's per-partition watermarks stay exact.
+        new NewTopic(c.get(JobOptions.TOPIC_AUDIT), 4, (short) 1).configs(raw),
         new NewTopic(c.get(JobOptions.TOPIC_SIGNINS), 2, (short) 1).configs(raw),
         new NewTopic(c.get(JobOptions.TOPIC_ALERTS), 2, (short) 1),
         new NewTopic(c.get(JobOptions.TOPIC_DEADLETTER), 1, (short) 1).configs(Map.of("retention.ms",
             Long.toString(30L * 24 * 3600 * 1000))),
+        new NewTopic("ualwatch.connect.heartbeat", 1, (short) 1).configs(Map.of("retention.ms",
+            Long.toString(7L * 24 * 3600 * 1000))),
         new NewTopic("ualwatch.control", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
         new NewTopic(ConsoleSupport.ACKS_TOPIC, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
   }

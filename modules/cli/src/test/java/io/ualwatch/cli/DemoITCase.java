@@ -19,6 +19,11 @@ class DemoITCase {
     assertEquals(m.group(2), m.group(1), "every expected alert arrived: " + r.out());
     assertTrue(Integer.parseInt(m.group(2)) >= 3, r.out());
     assertTrue(r.out().contains("dead letter  MALFORMED_JSON"), r.out());
+    // The records went through the emulator's HTTP APIs and the real connectors in a Connect worker, every one.
+    assertTrue(r.out().contains("connectors running in an embedded Kafka Connect worker"), r.out());
+    assertTrue(r.out().contains("(all of them, + the malformed one)"), r.out());
+    assertTrue(!r.out().contains("token-without-signin"), "no absence alert decided before the other feed arrived: "
+        + r.out());
     assertTrue(r.out().contains("token-multi-network"), r.out());
     assertTrue(r.out().contains("console: http://127.0.0.1:"), "the demo serves the console and prints its URL: " + r.out());
   }

@@ -317,7 +317,7 @@ public class ManagementActivitySourceTask extends SourceTask {
     headers.addString("contentType", contentType);
     headers.addString("contentId", item.contentId());
     headers.addString("contentCreated", item.contentCreatedText());
-    return new SourceRecord(partition, offset, cfg.topic(), null, Schema.STRING_SCHEMA, tenant + "|" + id,
+    return new SourceRecord(partition, offset, cfg.topic(), cfg.taskPartition(), Schema.STRING_SCHEMA, tenant + "|" + id,
         Schema.BYTES_SCHEMA, r.json(), null, headers);
   }
 

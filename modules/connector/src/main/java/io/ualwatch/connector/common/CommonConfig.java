@@ -46,6 +46,8 @@ public final class CommonConfig {
   /** Internal keys the connector adds to each task's configuration. */
   public static final String TASK_TENANT = "task.tenant";
   public static final String TASK_STREAM = "task.stream";
+  public static final String TASK_INDEX = "task.index";
+  public static final String TOPIC_PARTITIONS = "topic.partitions";
 
   public static final String DEFAULT_HEARTBEAT_TOPIC = "ualwatch.connect.heartbeat";
 
@@ -114,7 +116,16 @@ public final class CommonConfig {
     d.define(POLL_INTERVAL, Type.LONG, defaultPollMs, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
         "When caught up (the next window would end in the future), wait this long before listing again.",
         GROUP_PACING, 100, Width.SHORT, "Poll interval");
+    d.define(TOPIC_PARTITIONS, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+        "Partitions of the topic, to give each (tenant, stream) task its own partition: task i writes to partition "
+            + "i mod this. Each partition then holds one stream in the order the API served it, which is what the "
+            + "detection job's per-partition event-time watermarks assume: two streams that progress at different "
+            + "speeds (say interactive and non-interactive sign-ins catching up on a 7-day backlog) in one partition "
+            + "make the faster one push the watermark past records the slower one has not delivered yet. Set it to "
+            + "the topic's partition count, at least the number of tasks if possible. 0 = Kafka's key hashing.",
+        GROUP_OUTPUT, ++o, Width.SHORT, "Topic partitions");
     d.defineInternal(TASK_TENANT, Type.STRING, "", Importance.LOW);
+    d.defineInternal(TASK_INDEX, Type.INT, 0, Importance.LOW);
     d.defineInternal(TASK_STREAM, Type.STRING, "", Importance.LOW);
     return d;
   }
@@ -144,6 +155,12 @@ public final class CommonConfig {
     public Duration pollInterval() { return ms(POLL_INTERVAL); }
     public String taskTenant() { return c.getString(TASK_TENANT); }
     public String taskStream() { return c.getString(TASK_STREAM); }
+
+    /** The partition this task writes to, or null for Kafka's key hashing. */
+    public Integer taskPartition() {
+      int n = c.getInt(TOPIC_PARTITIONS);
+      return n == 0 ? null : c.getInt(TASK_INDEX) % n;
+    }
 
     public Duration ms(String key) {
       return Duration.ofMillis(c.getLong(key));
@@ -192,6 +209,7 @@ public final class CommonConfig {
         Map<String, String> m = new java.util.HashMap<>(props);
         m.put(TASK_TENANT, t.strip());
         m.put(TASK_STREAM, s.strip());
+        m.put(TASK_INDEX, Integer.toString(out.size()));
         out.add(m);
       }
     }

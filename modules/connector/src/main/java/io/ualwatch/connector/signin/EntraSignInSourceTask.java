@@ -143,7 +143,11 @@ public class EntraSignInSourceTask extends SourceTask {
       String id = it.id() == null ? "sha256:" + IdHash.of(new String(it.json(), StandardCharsets.UTF_8)) : it.id();
       String h = IdHash.of(id);
       Instant created = parse(it.createdDateTime());
-      if (created == null || !created.isBefore(recentFrom)) newRecent.add(h);
+      // Remember ids in the next window's overlap; also any whose createdDateTime is unreadable or lies outside
+      // the window asked for (the service filtered on a time the record does not show): re-listing must not re-emit.
+      if (created == null || !created.isBefore(recentFrom) || created.isBefore(start) || !created.isBefore(end)) {
+        newRecent.add(h);
+      }
       if (!seen.add(h)) {
         metrics.duplicates.increment();
         continue;
@@ -208,7 +212,7 @@ public class EntraSignInSourceTask extends SourceTask {
     h.addString("signInEventType", eventType);
     if (it.createdDateTime() != null) h.addString("createdDateTime", it.createdDateTime());
     String id = it.id() == null ? "sha256:" + IdHash.of(new String(it.json(), StandardCharsets.UTF_8)) : it.id();
-    return new SourceRecord(partition, offset, cfg.topic(), null, Schema.STRING_SCHEMA, tenant + "|" + id,
+    return new SourceRecord(partition, offset, cfg.topic(), cfg.taskPartition(), Schema.STRING_SCHEMA, tenant + "|" + id,
         Schema.BYTES_SCHEMA, it.json(), null, h);
   }
 

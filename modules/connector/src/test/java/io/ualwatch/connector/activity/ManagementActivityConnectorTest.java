@@ -38,6 +38,26 @@ class ManagementActivityConnectorTest {
   }
 
   @Test
+  void everyTaskGetsItsOwnIndexAndWithTopicPartitionsItsOwnPartition() {
+    ManagementActivitySourceConnector c = new ManagementActivitySourceConnector();
+    Map<String, String> m = base();
+    m.put("topic.partitions", "8");
+    c.start(m);
+    List<Map<String, String>> tasks = c.taskConfigs(8);
+    Set<Integer> partitions = tasks.stream().map(t -> new ActivityConfig(t).taskPartition()).collect(Collectors.toSet());
+    assertEquals(Set.of(0, 1, 2, 3, 4, 5, 6, 7), partitions, "one stream per partition");
+    m.put("topic.partitions", "3");
+    c.start(m);
+    List<Integer> wrapped = c.taskConfigs(8).stream().map(t -> new ActivityConfig(t).taskPartition()).toList();
+    assertEquals(List.of(0, 1, 2, 0, 1, 2, 0, 1), wrapped, "fewer partitions than tasks: task i -> i mod n");
+    m.remove("topic.partitions");
+    c.start(m);
+    for (Map<String, String> t : c.taskConfigs(8)) {
+      assertEquals(null, new ActivityConfig(t).taskPartition(), "0 (the default) leaves partitioning to the key");
+    }
+  }
+
+  @Test
   void cloudPresetsFillOnlyTheEmptySettings() {
     Map<String, String> m = base();
     m.put("cloud", "gcc-high");

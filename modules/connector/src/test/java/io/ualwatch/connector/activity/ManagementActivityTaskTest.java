@@ -113,6 +113,25 @@ class ManagementActivityTaskTest {
   }
 
   @Test
+  void withTopicPartitionsEveryRecordOfTheTaskGoesToItsOwnPartition() throws Exception {
+    String[] t = topics();
+    FixtureTenant tenant = synthetic(5, Duration.ofHours(2), Duration.ofMinutes(10), 6, 0);
+    try (ActivityFixture f = new ActivityFixture(tenant).start(b -> b)) {
+      Map<String, String> props = f.props(EXO, t[0], t[1]);
+      props.put("topic.partitions", "2");
+      props.put("task.index", "5");
+      int expected = f.expectedRecords(EXO).size();
+      try (TaskHarness h = new TaskHarness(f::newTask, props, kafka.bootstrapServers())) {
+        h.runUntil(() -> h.deliveredTo(t[0]) >= expected, Duration.ofSeconds(60), false);
+      }
+      List<ConsumerRecord<String, byte[]>> got = Topics.readAll(kafka.bootstrapServers(), t[0], expected,
+          Duration.ofSeconds(30));
+      assertEquals(expected, got.size());
+      assertTrue(got.stream().allMatch(r -> r.partition() == 1), "task 5 of a 2-partition topic writes partition 1");
+    }
+  }
+
+  @Test
   void restartAfterEverySingleBlobEmitsEveryRecordExactlyOnceAndNeverRefetchesAFinishedBlob() throws Exception {
     String[] t = topics();
     FixtureTenant tenant = synthetic(2, Duration.ofHours(4), Duration.ofMinutes(6), 8, 0.1);

@@ -101,7 +101,7 @@ public final class TaskHarness implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       SourceRecord r = recs.get(i);
       if (producer != null) {
-        ProducerRecord<String, byte[]> pr = new ProducerRecord<>(r.topic(), null, (String) r.key(), (byte[]) r.value());
+        ProducerRecord<String, byte[]> pr = new ProducerRecord<>(r.topic(), r.kafkaPartition(), (String) r.key(), (byte[]) r.value());
         for (Header h : r.headers()) pr.headers().add(h.key(), String.valueOf(h.value()).getBytes());
         acks.add(producer.send(pr));
       }

@@ -1,0 +1,141 @@
+package io.ualwatch.cli;
+
+import io.ualwatch.config.Config;
+import io.ualwatch.config.JobOptions;
+import io.ualwatch.connector.ConnectorProfiles;
+import io.ualwatch.testkit.connect.EmbeddedConnect;
+import io.ualwatch.testkit.emulator.AppRegistration;
+import io.ualwatch.testkit.emulator.EmulatedTenant;
+import io.ualwatch.testkit.emulator.M365Emulator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The ingestion half of the embedded stack: the Microsoft 365 emulator serving a tenant over HTTP on loopback,
+ * and the real ualwatch connectors (Management Activity API and Entra sign-ins) running in an embedded Kafka
+ * Connect standalone worker, writing into the raw topics the job reads. The emulator's app registration gets a
+ * fresh random secret per run, kept in a file the connectors read through Connect's {@code file} config
+ * provider, so it never appears in a connector config, the REST view or a log.
+ */
+final class ConnectorFeed implements AutoCloseable {
+  static final String AUDIT_CONNECTOR = "ualwatch-activity";
+  static final String SIGNIN_CONNECTOR = "ualwatch-signins";
+  static final String CLIENT_ID = "ualwatch-local";
+
+  final M365Emulator emulator;
+  final EmbeddedConnect connect;
+  private final String bootstrap;
+  private final List<String> rawTopics;
+
+  private ConnectorFeed(M365Emulator emulator, EmbeddedConnect connect, String bootstrap, List<String> rawTopics) {
+    this.emulator = emulator;
+    this.connect = connect;
+    this.bootstrap = bootstrap;
+    this.rawTopics = rawTopics;
+  }
+
+  /**
+   * Starts the emulator for {@code tenants} and both connectors against it.
+   *
+   * @param lookback how far back a connector without stored offsets starts listing
+   * @param stateDir connect offsets and the secret file live here (a restart on it resumes)
+   */
+  static ConnectorFeed start(Config config, String bootstrap, List<? extends EmulatedTenant> tenants,
+      Duration lookback, Path stateDir, PrintStream log) throws IOException {
+    long t0 = System.nanoTime();
+    Files.createDirectories(stateDir);
+    String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+    Path secrets = stateDir.resolve("emulator-app.properties");
+    Files.deleteIfExists(secrets);
+    Files.createFile(secrets, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(secrets, "client.secret=" + secret + "\n");
+    M365Emulator.Builder b = M365Emulator.builder().app(AppRegistration.withSecret(CLIENT_ID, secret)).pageSize(50);
+    tenants.forEach(b::tenant);
+    M365Emulator emulator = b.start();
+    EmbeddedConnect connect = null;
+    try {
+      connect = EmbeddedConnect.builder(bootstrap).stateDir(stateDir).start();
+      List<String> ids = tenants.stream().map(EmulatedTenant::tenantId).toList();
+      String secretRef = "${file:" + secrets + ":client.secret}";
+      String audit = config.get(JobOptions.TOPIC_AUDIT);
+      String signins = config.get(JobOptions.TOPIC_SIGNINS);
+      Map<String, String> activity = new HashMap<>(ConnectorProfiles.activityOnEmulator(emulator.baseUrl(), ids,
+          CLIENT_ID, secretRef));
+      activity.put("start.lookback.ms", Long.toString(lookback.toMillis()));
+      activity.put("topic", audit);
+      activity.put("topic.partitions", Integer.toString(partitions(bootstrap, audit)));
+      activity.put("poll.interval.ms", "2000");
+      Map<String, String> signin = new HashMap<>(ConnectorProfiles.signInsOnEmulator(emulator.baseUrl(), ids,
+          CLIENT_ID, secretRef));
+      signin.put("start.lookback.ms", Long.toString(lookback.toMillis()));
+      signin.put("topic", signins);
+      signin.put("topic.partitions", Integer.toString(partitions(bootstrap, signins)));
+      signin.put("poll.interval.ms", "2000");
+      connect.putConnector(AUDIT_CONNECTOR, activity);
+      connect.putConnector(SIGNIN_CONNECTOR, signin);
+      connect.awaitRunning(AUDIT_CONNECTOR, Integer.parseInt(activity.get("tasks.max")), Duration.ofSeconds(60));
+      connect.awaitRunning(SIGNIN_CONNECTOR, Integer.parseInt(signin.get("tasks.max")), Duration.ofSeconds(60));
+      log.printf("connect: Management Activity and Entra sign-in connectors running in an embedded Kafka Connect "
+          + "worker (%.1f s), REST %s%n", (System.nanoTime() - t0) / 1e9, connect.restUrl());
+      log.printf("emulator: Microsoft 365 APIs for %d tenant(s) at %s (token endpoint, /activity/feed, "
+          + "/auditLogs/signIns)%n", ids.size(), emulator.baseUrl());
+      return new ConnectorFeed(emulator, connect, bootstrap, List.of(audit, signins));
+    } catch (RuntimeException e) {
+      if (connect != null) connect.close();
+      emulator.close();
+      throw e;
+    }
+  }
+
+  /** The topic's partition count: each connector task gets its own partition (see topic.partitions). */
+  static int partitions(String bootstrap, String topic) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    } catch (Exception e) {
+      throw new Main.Failure("could not describe topic " + topic + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Records in the raw topics so far (end offsets summed), per topic. */
+  Map<String, Long> rawCounts() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+      for (var d : admin.describeTopics(rawTopics).allTopicNames().get().values()) {
+        d.partitions().forEach(p -> req.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+      }
+      for (String t : rawTopics) out.put(t, 0L);
+      admin.listOffsets(req).all().get().forEach((tp, info) -> out.merge(tp.topic(), info.offset(), Long::sum));
+    } catch (Exception e) {
+      throw new Main.Failure("could not read the raw topics' offsets: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** Fails when a connector or one of its tasks failed (the message carries Connect's trace). */
+  void assertHealthy() {
+    connect.assertNotFailed(AUDIT_CONNECTOR);
+    connect.assertNotFailed(SIGNIN_CONNECTOR);
+  }
+
+  @Override
+  public void close() {
+    try {
+      connect.close();
+    } finally {
+      emulator.close();
+    }
+  }
+}

@@ -54,7 +54,6 @@ final class ConnectorFeed implements AutoCloseable {
    */
   static ConnectorFeed start(Config config, String bootstrap, List<? extends EmulatedTenant> tenants,
       Duration lookback, Path stateDir, PrintStream log) throws IOException {
-    long t0 = System.nanoTime();
     Files.createDirectories(stateDir);
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
     Path secrets = stateDir.resolve("emulator-app.properties");
@@ -64,37 +63,56 @@ final class ConnectorFeed implements AutoCloseable {
     M365Emulator.Builder b = M365Emulator.builder().app(AppRegistration.withSecret(CLIENT_ID, secret)).pageSize(50);
     tenants.forEach(b::tenant);
     M365Emulator emulator = b.start();
-    EmbeddedConnect connect = null;
     try {
-      connect = EmbeddedConnect.builder(bootstrap).stateDir(stateDir).start();
       List<String> ids = tenants.stream().map(EmulatedTenant::tenantId).toList();
       String secretRef = "${file:" + secrets + ":client.secret}";
+      Map<String, String> activity = ConnectorProfiles.activityOnEmulator(emulator.baseUrl(), ids, CLIENT_ID, secretRef);
+      Map<String, String> signin = ConnectorProfiles.signInsOnEmulator(emulator.baseUrl(), ids, CLIENT_ID, secretRef);
+      ConnectorFeed f = run(config, bootstrap, activity, signin, lookback, stateDir, emulator, log);
+      log.printf("emulator: Microsoft 365 APIs for %d tenant(s) at %s (token endpoint, /activity/feed, "
+          + "/auditLogs/signIns)%n", ids.size(), emulator.baseUrl());
+      return f;
+    } catch (RuntimeException e) {
+      emulator.close();
+      throw e;
+    }
+  }
+
+  /** Both connectors against real tenants in {@code cloud}, with the given credential settings (provider references). */
+  static ConnectorFeed startForTenants(Config config, String bootstrap, String cloud, List<String> tenants,
+      String clientId, Map<String, String> credential, Duration lookback, Path stateDir, PrintStream log) {
+    return run(config, bootstrap, ConnectorProfiles.activity(cloud, tenants, clientId, credential),
+        ConnectorProfiles.signIns(cloud, tenants, clientId, credential), lookback, stateDir, null, log);
+  }
+
+  private static ConnectorFeed run(Config config, String bootstrap, Map<String, String> activityProfile,
+      Map<String, String> signinProfile, Duration lookback, Path stateDir, M365Emulator emulator, PrintStream log) {
+    long t0 = System.nanoTime();
+    EmbeddedConnect connect = EmbeddedConnect.builder(bootstrap).stateDir(stateDir).start();
+    try {
       String audit = config.get(JobOptions.TOPIC_AUDIT);
       String signins = config.get(JobOptions.TOPIC_SIGNINS);
-      Map<String, String> activity = new HashMap<>(ConnectorProfiles.activityOnEmulator(emulator.baseUrl(), ids,
-          CLIENT_ID, secretRef));
+      Map<String, String> activity = new HashMap<>(activityProfile);
       activity.put("start.lookback.ms", Long.toString(lookback.toMillis()));
       activity.put("topic", audit);
       activity.put("topic.partitions", Integer.toString(partitions(bootstrap, audit)));
-      activity.put("poll.interval.ms", "2000");
-      Map<String, String> signin = new HashMap<>(ConnectorProfiles.signInsOnEmulator(emulator.baseUrl(), ids,
-          CLIENT_ID, secretRef));
+      Map<String, String> signin = new HashMap<>(signinProfile);
       signin.put("start.lookback.ms", Long.toString(lookback.toMillis()));
       signin.put("topic", signins);
       signin.put("topic.partitions", Integer.toString(partitions(bootstrap, signins)));
-      signin.put("poll.interval.ms", "2000");
+      if (emulator != null) {
+        activity.put("poll.interval.ms", "2000");
+        signin.put("poll.interval.ms", "2000");
+      }
       connect.putConnector(AUDIT_CONNECTOR, activity);
       connect.putConnector(SIGNIN_CONNECTOR, signin);
       connect.awaitRunning(AUDIT_CONNECTOR, Integer.parseInt(activity.get("tasks.max")), Duration.ofSeconds(60));
       connect.awaitRunning(SIGNIN_CONNECTOR, Integer.parseInt(signin.get("tasks.max")), Duration.ofSeconds(60));
       log.printf("connect: Management Activity and Entra sign-in connectors running in an embedded Kafka Connect "
           + "worker (%.1f s), REST %s%n", (System.nanoTime() - t0) / 1e9, connect.restUrl());
-      log.printf("emulator: Microsoft 365 APIs for %d tenant(s) at %s (token endpoint, /activity/feed, "
-          + "/auditLogs/signIns)%n", ids.size(), emulator.baseUrl());
       return new ConnectorFeed(emulator, connect, bootstrap, List.of(audit, signins));
     } catch (RuntimeException e) {
-      if (connect != null) connect.close();
-      emulator.close();
+      connect.close();
       throw e;
     }
   }
@@ -135,7 +153,7 @@ final class ConnectorFeed implements AutoCloseable {
     try {
       connect.close();
     } finally {
-      emulator.close();
+      if (emulator != null) emulator.close();
     }
   }
 }

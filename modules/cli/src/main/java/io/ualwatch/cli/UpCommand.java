@@ -2,7 +2,15 @@ package io.ualwatch.cli;
 
 import io.ualwatch.config.Config;
 import io.ualwatch.config.JobOptions;
+import io.ualwatch.testkit.emulator.SimulatedTenant;
+import io.ualwatch.testkit.sim.TenantSimulator;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -13,11 +21,19 @@ import picocli.CommandLine.Option;
 
 /** A running stack to point connectors, replays and SIEM sinks at. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Starts the embedded Kafka broker and the detection job and keeps them running until Ctrl-C. "
-        + "Prints the bootstrap address and the topics. Data (topics, offsets, checkpoints) survive a restart "
-        + "in --data-dir."},
+    description = {"Starts the embedded Kafka broker, the detection job and the connectors (Management Activity API "
+        + "and Entra sign-ins, in an embedded Kafka Connect worker) and keeps them running until Ctrl-C. Prints the "
+        + "bootstrap address and the topics. Data (topics, connector offsets, checkpoints) survive a restart in "
+        + "--data-dir.",
+        "--source emulator (default) points the connectors at the built-in Microsoft 365 API emulator serving a "
+        + "simulated tenant live: records appear 60-90 minutes after they happen, as from the real API, with a few "
+        + "attacks in the last two days. --source tenant reads a real tenant (needs --tenant-id, --client-id and a "
+        + "secret or certificate). --source none starts no connectors (feed the raw topics yourself)."},
     footer = {"", "Examples:", "  ualwatch up", "  ualwatch up --port 9092 --data-dir /var/lib/ualwatch",
         "  ualwatch up --set job.delivery=at-least-once", "  ualwatch up --no-console",
+        "  ualwatch up --source tenant --tenant-id <guid> --client-id <app id> --secret-file /etc/ualwatch/secret.properties",
+        "  UALWATCH_CLIENT_SECRET=... ualwatch up --source tenant --tenant-id <guid> --client-id <app id> --secret-env UALWATCH_CLIENT_SECRET",
+        "  ualwatch up --source none",
         "", "Exit codes: 0 stopped with Ctrl-C; 1 failed to start (the message says why); 2 usage error."})
 final class UpCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any free port).")
@@ -37,8 +53,74 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--console-token", paramLabel = "TOKEN", description = "Require this token in the console (see 'ualwatch console --help').")
   String consoleToken;
 
+  enum Source { emulator, tenant, none }
+
+  @Option(names = "--source", defaultValue = "emulator", paramLabel = "SOURCE",
+      description = "Where the connectors read: emulator (default), tenant or none.")
+  Source source;
+
+  @Option(names = "--tenant-id", paramLabel = "GUID", split = ",", description = "Tenant(s) to read (--source tenant).")
+  List<String> tenantIds = new ArrayList<>();
+
+  @Option(names = "--client-id", paramLabel = "ID", description = "Application (client) id of the app registration (--source tenant).")
+  String clientId;
+
+  @Option(names = "--cloud", defaultValue = "commercial", paramLabel = "CLOUD",
+      description = "commercial (default), gcc, gcc-high or dod.")
+  String cloud;
+
+  @Option(names = "--secret-file", paramLabel = "FILE",
+      description = "Properties file holding client.secret=...; read by Connect's file provider, never copied or logged.")
+  Path secretFile;
+
+  @Option(names = "--secret-env", paramLabel = "NAME", description = "Environment variable holding the client secret.")
+  String secretEnv;
+
+  @Option(names = "--certificate", paramLabel = "FILE",
+      description = "Certificate with private key (PEM or PKCS#12) for a JWT client assertion, instead of a secret.")
+  Path certificate;
+
+  @Option(names = "--certificate-password-env", paramLabel = "NAME", description = "Environment variable holding the PKCS#12 password.")
+  String certificatePasswordEnv;
+
+  @Option(names = "--lookback", defaultValue = "7d", paramLabel = "DURATION",
+      description = "How far back connectors without stored offsets start (default ${DEFAULT-VALUE}, the API's retention).")
+  String lookback;
+
   @Mixin
   ConfigOptions configOptions;
+
+  /** Twenty simulated mailboxes, thirty days of history ending today, a few attacks yesterday and today. */
+  static TenantSimulator.Settings liveSettings() {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    return new TenantSimulator.Settings(11, 20, today.minusDays(29), 3650, List.of(
+        new TenantSimulator.Attack("token-replay", 3, 28), new TenantSimulator.Attack("new-country", 7, 28),
+        new TenantSimulator.Attack("hosting-access", 11, 29), new TenantSimulator.Attack("impossible-travel", 5, 29),
+        new TenantSimulator.Attack("benign-trip", 9, 28)), 6);
+  }
+
+  private Map<String, String> credential() {
+    if (tenantIds.isEmpty() || clientId == null) {
+      throw new Main.UsageException("--source tenant needs --tenant-id and --client-id");
+    }
+    int given = (secretFile != null ? 1 : 0) + (secretEnv != null ? 1 : 0) + (certificate != null ? 1 : 0);
+    if (given != 1) {
+      throw new Main.UsageException("--source tenant needs exactly one of --secret-file, --secret-env and --certificate");
+    }
+    Map<String, String> c = new java.util.LinkedHashMap<>();
+    if (secretFile != null) {
+      if (!Files.isReadable(secretFile)) throw new Main.UsageException("cannot read --secret-file " + secretFile);
+      c.put("auth.client.secret", "${file:" + secretFile.toAbsolutePath() + ":client.secret}");
+    } else if (secretEnv != null) {
+      if (System.getenv(secretEnv) == null) throw new Main.UsageException("environment variable " + secretEnv + " is not set");
+      c.put("auth.client.secret", "${env:" + secretEnv + "}");
+    } else {
+      if (!Files.isReadable(certificate)) throw new Main.UsageException("cannot read --certificate " + certificate);
+      c.put("auth.certificate.path", certificate.toAbsolutePath().toString());
+      if (certificatePasswordEnv != null) c.put("auth.certificate.password", "${env:" + certificatePasswordEnv + "}");
+    }
+    return c;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -46,10 +128,32 @@ final class UpCommand implements Callable<Integer> {
     Path data = dataDir != null ? dataDir : Home.run("up");
     Files.createDirectories(data);
     Config config = configOptions.load();
+    Duration back = io.ualwatch.config.Durations.parse(lookback);
+    if (back.isNegative() || back.compareTo(Duration.ofDays(7)) > 0) {
+      throw new Main.UsageException("--lookback must be between 0 and 7d (the API keeps 7 days), got " + lookback);
+    }
+    Map<String, String> credential = source == Source.tenant ? credential() : Map.of();
     GeoSupport.resolver(config, out);
     CountDownLatch stop = new CountDownLatch(1);
     try (Stack stack = Stack.startBroker(data, port, config, out)) {
       stack.startJob(data, out);
+      ConnectorFeed feed = switch (source) {
+        case emulator -> {
+          SimulatedTenant tenant = new SimulatedTenant(new TenantSimulator(liveSettings()));
+          ConnectorFeed f = stack.attach(ConnectorFeed.start(stack.config, stack.kafka.bootstrapServers(),
+              List.of(tenant), back, data.resolve("connect"), out));
+          out.println("source:    simulated tenant " + tenant.tenantId() + " (" + tenant.simulator().users().size()
+              + " mailboxes) served live by the emulator; attacks yesterday and today");
+          yield f;
+        }
+        case tenant -> {
+          ConnectorFeed f = stack.attach(ConnectorFeed.startForTenants(stack.config, stack.kafka.bootstrapServers(),
+              cloud, tenantIds, clientId, credential, back, data.resolve("connect"), out));
+          out.println("source:    tenant(s) " + String.join(", ", tenantIds) + " (" + cloud + ")");
+          yield f;
+        }
+        case none -> null;
+      };
       out.println();
       out.println("bootstrap: " + stack.kafka.bootstrapServers());
       out.println("topics:    " + config.get(JobOptions.TOPIC_AUDIT) + " (in: raw UAL JSON, key tenant|Id)");
@@ -64,9 +168,19 @@ final class UpCommand implements Callable<Integer> {
             java.time.Duration.ofSeconds(10)), true, out));
         out.println("console:   " + consoleServer.url());
       }
+      if (feed != null) out.println("connect:   " + feed.connect.restUrl() + " (connector status: GET connectors/"
+          + ConnectorFeed.AUDIT_CONNECTOR + "/status)");
       out.println("Ctrl-C to stop.");
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      stop.await();
+      while (!stop.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (feed != null) {
+          try {
+            feed.assertHealthy();
+          } catch (RuntimeException e) {
+            out.println("connector failure: " + e.getMessage());
+          }
+        }
+      }
       out.println("stopping…");
     }
     return 0;

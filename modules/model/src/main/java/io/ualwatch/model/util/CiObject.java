@@ -35,6 +35,16 @@ public final class CiObject {
     return new CiObject(node, m);
   }
 
+  /** A view over explicit lower-case fields (used for alias views of export rows). */
+  public static CiObject ofFields(JsonNode node, Map<String, JsonNode> lowerFields) {
+    return new CiObject(node, lowerFields);
+  }
+
+  /** The fields of this view by lower-case name (live; do not modify). */
+  public Map<String, JsonNode> fields() {
+    return fields;
+  }
+
   public static String lower(String key) {
     String l = LOWER.get(key);
     if (l != null) return l;

@@ -121,6 +121,23 @@ public final class Json {
     }
   }
 
+  /**
+   * Like {@link #reparse} but reports why embedded JSON could not be read: returns the container, or null when
+   * the value is absent, empty or plain text that does not start with '{' or '['; throws when it starts like JSON
+   * but does not parse (the caller turns that into a rejection).
+   */
+  public static JsonNode parseEmbedded(JsonNode v, com.fasterxml.jackson.databind.ObjectMapper mapper)
+      throws java.io.IOException {
+    if (v == null) return null;
+    if (v.isContainerNode()) return v;
+    String s = text(v);
+    if (s == null) return null;
+    String t = s.strip();
+    if (t.isEmpty() || (t.charAt(0) != '{' && t.charAt(0) != '[')) return null;
+    JsonNode parsed = mapper.readTree(t);
+    return parsed != null && parsed.isContainerNode() ? parsed : null;
+  }
+
   public static ObjectNode asObject(JsonNode v) {
     return v instanceof ObjectNode o ? o : null;
   }

@@ -61,6 +61,7 @@ final class CsvInput {
     boolean tooManyFields;
     boolean unterminated;
     long line;
+    long endLine;
 
     Row(int max) {
       bytes = new ByteInput.Capture(max);
@@ -205,14 +206,15 @@ final class CsvInput {
         if (row.unterminated) break;
         continue;
       }
+      ParseListener rowOut = forRow(row, out);
       if (row.fields <= auditData) {
-        out.onReject(new Rejection(RejectReason.BAD_CSV_ROW, "row has " + row.fields + " fields but the header has "
+        rowOut.onReject(new Rejection(RejectReason.BAD_CSV_ROW, "row has " + row.fields + " fields but the header has "
             + keys.length + " (AuditData is column " + (auditData + 1) + ")", where, preview(row)));
         continue;
       }
       byte[] cell = unquote(row.bytes.data(), row.start[auditData], row.end[auditData]);
       if (isBlank(cell)) {
-        out.onReject(new Rejection(RejectReason.MISSING_AUDIT_DATA, "the AuditData cell is empty", where,
+        rowOut.onReject(new Rejection(RejectReason.MISSING_AUDIT_DATA, "the AuditData cell is empty", where,
             preview(row)));
         continue;
       }
@@ -222,7 +224,8 @@ final class CsvInput {
       if (rt != null) fb.recordType = TextNode.valueOf(rt);
       fb.operation = cellText(row, operation);
       fb.userId = cellText(row, userId);
-      normalizer.normalizeUnit(cell, 0, cell.length, where, format.id(), RecordNormalizer.Kind.AUDIT_DATA, fb, out);
+      normalizer.normalizeUnit(cell, 0, cell.length, where, format.id(), RecordNormalizer.Kind.AUDIT_DATA, fb,
+          rowOut);
     }
     if (rows == limits.exportRowCap()) {
       out.onWarning(origin, "exactly " + limits.exportRowCap() + " data rows: Purview and Search-UnifiedAuditLog "
@@ -240,12 +243,13 @@ final class CsvInput {
         if (row.unterminated) break;
         continue;
       }
+      ParseListener rowOut = forRow(row, out);
       int extra = 0;
       for (int i = names.length; i < row.fields; i++) {
         if (!isBlank(unquote(row.bytes.data(), row.start[i], row.end[i]))) extra++;
       }
       if (row.fields < names.length || extra > 0) {
-        out.onReject(new Rejection(RejectReason.BAD_CSV_ROW, "row has " + row.fields + " fields but the header has "
+        rowOut.onReject(new Rejection(RejectReason.BAD_CSV_ROW, "row has " + row.fields + " fields but the header has "
             + names.length, where, preview(row)));
         continue;
       }
@@ -268,13 +272,26 @@ final class CsvInput {
         putPath(obj, names[i], text);
       }
       if (bad != null) {
-        out.onReject(new Rejection(RejectReason.INVALID_UTF8, "column " + bad + " is not valid UTF-8", where,
+        rowOut.onReject(new Rejection(RejectReason.INVALID_UTF8, "column " + bad + " is not valid UTF-8", where,
             preview(row)));
         continue;
       }
       String raw = lenient(row.bytes.data(), 0, row.bytes.size());
-      normalizer.normalizeRow(obj, shape, raw, where, format.id(), out);
+      normalizer.normalizeRow(obj, shape, raw, where, format.id(), rowOut);
     }
+  }
+
+  /** A listener that notes in rejections of a multi-line row which lines the row covers. */
+  private static ParseListener forRow(Row row, ParseListener out) {
+    if (row.endLine <= row.line) return out;
+    String note = " (this CSV row spans lines " + row.line + "-" + row.endLine + ")";
+    return new ParseListener() {
+      @Override public void onEvent(io.ualwatch.model.AuditEvent e) { out.onEvent(e); }
+      @Override public void onReject(Rejection r) {
+        out.onReject(new Rejection(r.reason(), r.message() + note, r.origin(), r.raw()));
+      }
+      @Override public void onWarning(String origin, String message) { out.onWarning(origin, message); }
+    };
   }
 
   /** Rejects rows that are too large or unterminated; true when the row can be used. */
@@ -318,6 +335,7 @@ final class CsvInput {
       if (b < 0) {
         if (inQuotes) row.unterminated = true;
         row.addField(fieldStart, cap.size());
+        row.endLine = bi.line();
         return true;
       }
       if (inQuotes) {
@@ -340,11 +358,14 @@ final class CsvInput {
       }
       if (b == '\n') {
         row.addField(fieldStart, cap.size());
+        row.endLine = bi.line() - 1;
         return true;
       }
       if (b == '\r') {
-        if (bi.peek() == '\n') bi.read();
+        boolean lf = bi.peek() == '\n';
+        if (lf) bi.read();
         row.addField(fieldStart, cap.size());
+        row.endLine = lf ? bi.line() - 1 : bi.line();
         return true;
       }
       if (b == '"' && atFieldStart) {

@@ -20,7 +20,11 @@ final class ExportViews {
   private static final String[] SUFFIXES = {"_dynamic", "_string", "_s", "_d", "_b", "_t", "_g"};
 
   /** A view and the column its event time came from. */
-  record View(CiObject obj, String timeColumn) {}
+  record View(CiObject obj, String timeColumn, CiObject original) {
+    View(CiObject obj, String timeColumn) {
+      this(obj, timeColumn, obj);
+    }
+  }
 
   /** OfficeActivity column (lower case, suffix removed) → UAL field (lower case). */
   private static final Map<String, String> OFFICE_ALIASES = Map.ofEntries(
@@ -72,13 +76,23 @@ final class ExportViews {
         m.putIfAbsent(base, e.getValue());
       }
     }
-    return new View(CiObject.ofFields(o.node(), m), timeColumn);
+    return new View(CiObject.ofFields(o.node(), m), timeColumn, o);
   }
 
   static boolean isOfficeActivity(CiObject v) {
     for (String k : OFFICE_MARKERS) if (v.has(k)) return true;
     String type = v.text("type");
     return type != null && type.toLowerCase(Locale.ROOT).startsWith("officeactivity");
+  }
+
+  /**
+   * A row that was exported and ingested again into a custom table: suffixed columns or a {@code _CL} table.
+   * Its bare TimeGenerated is the re-ingestion time.
+   */
+  static boolean isReingested(View sv) {
+    String type = sv.obj().text("type");
+    if (type != null && type.toUpperCase(Locale.ROOT).endsWith("_CL")) return true;
+    return sv.obj() != sv.original();
   }
 
   /** A Log Analytics row of any table: it has the table name or the workspace columns. */

@@ -172,7 +172,7 @@ public final class InputReader {
       int next = bi.skipWhitespace();
       while (next == '[') {
         bi.read();
-        if (!readArrayElements(origin, RecordNormalizer.Kind.ANY)) return;
+        if (!readArrayElements(null, RecordNormalizer.Kind.ANY)) return;
         next = bi.skipWhitespace();
       }
       if (next >= 0) {
@@ -189,19 +189,19 @@ public final class InputReader {
      * Reads array elements after the opening bracket until the closing one; false when the input ended or (in
      * NDJSON) the line ended inside the array.
      */
-    private boolean readArrayElements(String where0, RecordNormalizer.Kind kind) throws IOException {
+    private boolean readArrayElements(String label, RecordNormalizer.Kind kind) throws IOException {
       int index = 0;
       while (true) {
         int b = skipWs();
         if (b < 0) {
           out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "the input ends inside a JSON array (truncated?)",
-              where0 + ":" + bi.line(), null));
+              origin + ":" + bi.line(), null));
           return false;
         }
         if (b == '\n') {
           bi.read();
           out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "the line ends inside a JSON array (truncated?)",
-              where0 + ":" + (bi.line() - 1), null));
+              origin + ":" + (bi.line() - 1), null));
           return false;
         }
         if (b == ']') {
@@ -215,7 +215,8 @@ public final class InputReader {
         long line = bi.line();
         element.reset();
         Scan s = scanValue(element);
-        String where = where0 + ":" + line + "#" + index++;
+        String where = origin + ":" + line + "#" + (label == null ? String.valueOf(index) : label + "[" + index + "]");
+        index++;
         if (s != Scan.OK) {
           out.onReject(new Rejection(RejectReason.MALFORMED_JSON, s == Scan.EOF_INSIDE
               ? "the input ends inside a record (truncated?)" : "the line ends inside a record (truncated?)", where,
@@ -381,7 +382,7 @@ public final class InputReader {
               bi.read();
               streamed = true;
               boolean envelope = lastKey.equalsIgnoreCase("records");
-              boolean complete = readArrayElements(where + "." + lastKey.toLowerCase(java.util.Locale.ROOT),
+              boolean complete = readArrayElements(lastKey.toLowerCase(java.util.Locale.ROOT),
                   envelope ? RecordNormalizer.Kind.ENVELOPE_ELEMENT : RecordNormalizer.Kind.ANY);
               c.reset();
               if (!complete) return Scan.OK; // the element scan reported the problem

@@ -165,9 +165,8 @@ public final class RecordNormalizer {
     }
     CiObject o = CiObject.of(node);
     // A wrapper whose record is in auditData: Graph audit log query (auditLogRecord), exports as JSON.
-    JsonNode auditData = o.get("auditdata");
-    if (auditData != null) {
-      graphAuditRecord(o, auditData, c, out);
+    if (o.hasKey("auditdata") || o.has("auditlogrecordtype")) {
+      graphAuditRecord(o, o.get("auditdata"), c, out);
       return;
     }
     // Defender XDR CloudAppEvents row (Advanced Hunting export, or streaming properties).
@@ -186,17 +185,17 @@ public final class RecordNormalizer {
       return;
     }
     if (UalNormalizer.looksLikeUal(v)) {
-      if (v != o || ExportViews.isLogAnalyticsRow(v)) {
-        officeActivity(sv, c, out); // a UAL record that went through Log Analytics (re-ingested, suffixed)
-      } else {
-        emitUal(v, null, "ual", c, out);
-      }
+      officeOrUal(sv, o, c, out);
       return;
     }
     if (SignInNormalizer.looksLikeSignIn(v)) {
       boolean logAnalytics = ExportViews.isLogAnalyticsRow(v);
       CiObject s = logAnalytics ? ExportViews.signIn(sv).obj() : v;
       signIn(s, null, null, null, logAnalytics ? "sentinel-signin" : "graph-signin", c, out);
+      return;
+    }
+    if (looksLikeUalWithoutTime(v)) {
+      officeOrUal(sv, o, c, out); // rejected with MISSING_TIME by the UAL normalizer
       return;
     }
     JsonNode records = o.get("records");
@@ -223,6 +222,21 @@ public final class RecordNormalizer {
             + "({\"records\":[…]}, {\"value\":[…]})", c.origin, raw(c, node)));
   }
 
+  /** A UAL record, or one that went through Log Analytics (re-ingested, suffixed columns, workspace TenantId). */
+  private void officeOrUal(ExportViews.View sv, CiObject o, Ctx c, ParseListener out) {
+    if (sv.obj() != o || ExportViews.isLogAnalyticsRow(sv.obj())) {
+      officeActivity(sv, c, out);
+    } else {
+      emitUal(o, null, "ual", c, out);
+    }
+  }
+
+  /** Operation and RecordType plus a UAL identity field, but no CreationTime: a UAL record without its time. */
+  private static boolean looksLikeUalWithoutTime(CiObject v) {
+    return v.has("operation") && v.has("recordtype")
+        && (v.has("organizationid") || v.has("workload") || v.has("userid") || v.has("id"));
+  }
+
   private void emitUal(CiObject r, Fallbacks fb, String shape, Ctx c, ParseListener out) {
     try {
       out.onEvent(ual.normalize(r, fb, raw(c, r.node()), c.origin, c.format, shape));
@@ -243,6 +257,12 @@ public final class RecordNormalizer {
   private void officeActivity(ExportViews.View sv, Ctx c, ParseListener out) {
     ExportViews.View view = ExportViews.officeActivity(sv);
     CiObject v = view.obj();
+    if ("TimeGenerated".equals(view.timeColumn()) && ExportViews.isReingested(sv)) {
+      out.onReject(new Rejection(RejectReason.MISSING_TIME, "re-ingested row (suffixed columns or a _CL table): "
+          + "TimeGenerated is the re-ingestion time and no original time column (TimeGenerated_t, CreationTime) is "
+          + "present", c.origin, raw(c, v.node())));
+      return;
+    }
     try {
       AuditEvent e = ual.normalize(v, null, raw(c, v.node()), c.origin, c.format, "sentinel-officeactivity");
       if (view.timeColumn() != null) UalNormalizer.putAttr(e, "timeSource", view.timeColumn());
@@ -279,8 +299,9 @@ public final class RecordNormalizer {
       return;
     }
     if (inner == null || !inner.isObject()) {
-      out.onReject(new Rejection(RejectReason.MISSING_AUDIT_DATA, Json.text(auditData) == null && !auditData
-          .isContainerNode() ? "auditData is empty" : "auditData is not a JSON object", c.origin, raw));
+      boolean empty = auditData == null || (!auditData.isContainerNode() && Json.text(auditData) == null);
+      out.onReject(new Rejection(RejectReason.MISSING_AUDIT_DATA, empty ? "auditData is missing or empty"
+          : "auditData is not a JSON object", c.origin, raw));
       return;
     }
     Fallbacks fb = new Fallbacks();
@@ -371,7 +392,9 @@ public final class RecordNormalizer {
     e.operation = UalNormalizer.stripTrailingPeriod(fb.operation);
     e.workload = p.text("application");
     e.tenantId = fb.tenantId == null ? "unknown" : fb.tenantId.strip().toLowerCase(Locale.ROOT);
-    String account = p.firstText("accountid", "accountobjectid", "accountdisplayname");
+    String account = p.firstText("accountid", "accountobjectid");
+    String displayName = p.text("accountdisplayname");
+    if (displayName != null) UalNormalizer.putAttr(e, "accountDisplayName", displayName);
     e.actorKind = account == null ? ActorKind.UNKNOWN : UalNormalizer.Identities.classify(account, null);
     e.actor = UalNormalizer.Identities.normalize(account, e.actorKind);
     UalNormalizer.pickIp(e, fb.clientIp);

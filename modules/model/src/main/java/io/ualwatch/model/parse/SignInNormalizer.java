@@ -79,6 +79,7 @@ public final class SignInNormalizer {
     if (e.recordId == null) e.recordId = SyntheticIds.of(raw);
     String tenant = envelopeTenant != null ? envelopeTenant
         : s.firstText("aadtenantid", "resourcetenantid", "tenantid", "hometenantid");
+    if (tenant == null) tenant = tenantOfAadiamPath(s.text("azureresourceid"));
     e.tenantId = tenant == null ? "unknown" : tenant.strip().toLowerCase(Locale.ROOT);
     e.operation = "SignIn";
     e.workload = "AzureActiveDirectory";
@@ -149,7 +150,7 @@ public final class SignInNormalizer {
     String failure = status == null ? null : status.text("failurereason");
     if (failure == null) failure = s.text("resultdescription");
     if (failure != null && (code == null || code != 0)) UalNormalizer.putAttr(e, "failureReason", failure);
-    e.outcome = code == null ? Outcome.UNKNOWN : (code == 0 ? Outcome.SUCCESS : Outcome.FAILURE);
+    e.outcome = code == null ? Outcome.UNKNOWN : UalNormalizer.errorOutcome(code);
 
     CiObject loc = CiObject.of(Json.reparse(s.firstNonNull("location", "locationdetails"), mapper));
     if (loc != null) {
@@ -162,6 +163,16 @@ public final class SignInNormalizer {
     Long asnValue = Json.longValue(asn);
     if (asnValue != null) UalNormalizer.putAttr(e, "signInAsn", String.valueOf(asnValue));
     return e;
+  }
+
+  /** The Entra tenant in a Log Analytics ResourceId such as {@code /tenants/<tid>/providers/Microsoft.aadiam}. */
+  static String tenantOfAadiamPath(String path) {
+    if (path == null) return null;
+    String p = path.strip();
+    if (!p.regionMatches(true, 0, "/tenants/", 0, 9)) return null;
+    int end = p.indexOf('/', 9);
+    String t = end < 0 ? p.substring(9) : p.substring(9, end);
+    return UalNormalizer.Identities.isGuid(t) ? t : null;
   }
 
   /** signInEventTypes (array or JSON string) lower-cased and joined, or null. */

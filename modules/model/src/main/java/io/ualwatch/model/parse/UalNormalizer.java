@@ -320,7 +320,7 @@ public final class UalNormalizer {
     String op = e.operation;
     if ("UserLoginFailed".equals(op)) return Outcome.FAILURE;
     if ("UserLoggedIn".equals(op)) {
-      return e.errorCode == null || e.errorCode == 0 ? Outcome.SUCCESS : Outcome.FAILURE;
+      return e.errorCode == null ? Outcome.SUCCESS : errorOutcome(e.errorCode);
     }
     String s = e.resultStatus;
     if (s == null) return Outcome.UNKNOWN;
@@ -333,6 +333,14 @@ public final class UalNormalizer {
         return Outcome.UNKNOWN;
     }
   }
+
+  /** AADSTS code → outcome: 0 success; 50140 (keep-me-signed-in interrupt) is not a failure; any other code is. */
+  static Outcome errorOutcome(int code) {
+    return code == 0 || code == KMSI_INTERRUPT ? Outcome.SUCCESS : Outcome.FAILURE;
+  }
+
+  /** AADSTS50140: the "keep me signed in" interrupt, shown after a successful authentication. */
+  static final int KMSI_INTERRUPT = 50140;
 
   static void putAttr(AuditEvent e, String name, String value) {
     if (value == null) return;

@@ -29,8 +29,10 @@ public final class CiObject {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
-      if (v == null || v.isNull() || v.isMissingNode()) continue;
-      m.putIfAbsent(lower(e.getKey()), v);
+      if (v == null || v.isMissingNode()) continue;
+      String k = lower(e.getKey());
+      JsonNode prev = m.get(k);
+      if (prev == null || (prev.isNull() && !v.isNull())) m.put(k, v);
     }
     return new CiObject(node, m);
   }
@@ -59,10 +61,18 @@ public final class CiObject {
 
   /** Value by lower-case name; null when absent or JSON null. */
   public JsonNode get(String lowerName) {
-    return fields.get(lowerName);
+    JsonNode v = fields.get(lowerName);
+    return v == null || v.isNull() ? null : v;
   }
 
+  /** True when the field is present and not JSON null. */
   public boolean has(String lowerName) {
+    JsonNode v = fields.get(lowerName);
+    return v != null && !v.isNull();
+  }
+
+  /** True when the field is present, even as JSON null. */
+  public boolean hasKey(String lowerName) {
     return fields.containsKey(lowerName);
   }
 
@@ -83,7 +93,7 @@ public final class CiObject {
   /** First present value among the names. */
   public JsonNode firstNonNull(String... lowerNames) {
     for (String n : lowerNames) {
-      JsonNode v = fields.get(n);
+      JsonNode v = get(n);
       if (v != null) return v;
     }
     return null;
@@ -101,6 +111,7 @@ public final class CiObject {
     return of(fields.get(lowerName));
   }
 
+  /** Number of fields, JSON nulls included. */
   public int size() {
     return fields.size();
   }

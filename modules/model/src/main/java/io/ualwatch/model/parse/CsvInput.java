@@ -300,7 +300,7 @@ final class CsvInput {
       out.onReject(new Rejection(RejectReason.TOO_LARGE, "CSV row of " + row.bytes.total()
           + " bytes exceeds the limit of " + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)"
           + (row.unterminated ? "; the file ends inside quotes that open on line " + row.line : ""),
-          where, preview(row)));
+          where, preview(row), true));
       return false;
     }
     if (row.unterminated) {

@@ -240,7 +240,7 @@ public final class InputReader {
     private void emit(ByteInput.Capture c, String where, RecordNormalizer.Kind kind) {
       if (c.overflowed()) {
         out.onReject(new Rejection(RejectReason.TOO_LARGE, "record of " + c.total() + " bytes exceeds the limit of "
-            + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)", where, text(c)));
+            + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)", where, text(c), true));
         return;
       }
       normalizer.normalizeUnit(c.data(), 0, c.size(), where, format.id(), kind, null, out);
@@ -294,6 +294,7 @@ public final class InputReader {
             && b != '\t') {
           c.add(bi.read());
         }
+        if (c.total() == 0 && b >= 0 && b != '\n') c.add(bi.read()); // a stray '}': consume it, always progress
         return Scan.OK;
       }
       int depth = 0;

@@ -112,6 +112,30 @@ final class ByteInput {
     return buf[pos + i] & 0xff;
   }
 
+  /** Makes at least one byte available at {@link #pos()} unless the input is exhausted. */
+  boolean ensure() throws IOException {
+    return pos < limit || fill();
+  }
+
+  /** The internal buffer, valid between {@link #pos()} and {@link #limit()} until the next read or fill. */
+  byte[] buffer() {
+    return buf;
+  }
+
+  int pos() {
+    return pos;
+  }
+
+  int limit() {
+    return limit;
+  }
+
+  /** Consumes bytes up to {@code newPos} of the buffer, which held {@code newlines} line feeds. */
+  void advance(int newPos, int newlines) {
+    pos = newPos;
+    line += newlines;
+  }
+
   /** Skips whitespace (and stray NUL bytes between records); returns the next byte without consuming it. */
   int skipWhitespace() throws IOException {
     while (true) {
@@ -146,6 +170,17 @@ final class ByteInput {
       if (size >= max) return;
       if (size == data.length) data = Arrays.copyOf(data, Math.min(max, data.length * 2));
       data[size++] = (byte) b;
+    }
+
+    /** Appends len bytes of src at off (bulk), keeping at most max. */
+    void add(byte[] src, int off, int len) {
+      total += len;
+      int room = max - size;
+      int n = Math.min(len, room);
+      if (n <= 0) return;
+      if (size + n > data.length) data = Arrays.copyOf(data, Math.min(max, Math.max(size + n, data.length * 2)));
+      System.arraycopy(src, off, data, size, n);
+      size += n;
     }
 
     boolean overflowed() {

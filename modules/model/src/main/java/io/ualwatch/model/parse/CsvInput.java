@@ -323,57 +323,84 @@ final class CsvInput {
    */
   static boolean readRow(ByteInput bi, Row row, int delim) throws IOException {
     row.reset();
-    int b = bi.peek();
-    if (b < 0) return false;
+    if (!bi.ensure()) return false;
     row.line = bi.line();
     ByteInput.Capture cap = row.bytes;
     boolean inQuotes = false;
     boolean atFieldStart = true;
     int fieldStart = 0;
     while (true) {
-      b = bi.read();
-      if (b < 0) {
+      if (!bi.ensure()) {
         if (inQuotes) row.unterminated = true;
         row.addField(fieldStart, cap.size());
         row.endLine = bi.line();
         return true;
       }
-      if (inQuotes) {
-        cap.add(b);
-        if (b == '"') {
-          if (bi.peek() == '"') {
-            cap.add(bi.read());
-          } else {
-            inQuotes = false;
+      byte[] buf = bi.buffer();
+      int start = bi.pos();
+      int lim = bi.limit();
+      int base = cap.size() - start; // capture offset of buf[p] is base + p
+      int p = start;
+      int newlines = 0;
+      int ending = 0; // 1: LF, 2: CR, 3: quote at the end of the buffer
+      for (; p < lim; p++) {
+        byte b = buf[p];
+        if (inQuotes) {
+          if (b == '"') {
+            if (p + 1 == lim) {
+              ending = 3;
+              break;
+            }
+            if (buf[p + 1] == '"') {
+              p++;
+            } else {
+              inQuotes = false;
+            }
+          } else if (b == '\n') {
+            newlines++;
           }
+          continue;
         }
+        if (b == delim) {
+          row.addField(fieldStart, base + p);
+          fieldStart = base + p + 1;
+          atFieldStart = true;
+        } else if (b == '\n') {
+          ending = 1;
+          break;
+        } else if (b == '\r') {
+          ending = 2;
+          break;
+        } else if (b == '"' && atFieldStart) {
+          inQuotes = true;
+        } else if (b != ' ' && b != '\t') {
+          atFieldStart = false;
+        }
+      }
+      cap.add(buf, start, p - start);
+      if (ending == 0) {
+        bi.advance(p, newlines);
         continue;
       }
-      if (b == delim) {
-        row.addField(fieldStart, cap.size());
-        cap.add(b);
-        fieldStart = cap.size();
-        atFieldStart = true;
-        continue;
+      if (ending == 3) {
+        bi.advance(p, newlines);            // up to the quote
+        if (bi.lookahead(2) < 2) {          // the input ends right after the quote: it closes the field
+          cap.add(bi.read());
+          inQuotes = false;
+        }
+        continue;                           // otherwise rescan with the quote and its successor in view
       }
-      if (b == '\n') {
-        row.addField(fieldStart, cap.size());
+      row.addField(fieldStart, cap.size());
+      if (ending == 1) {
+        bi.advance(p + 1, newlines + 1);
         row.endLine = bi.line() - 1;
-        return true;
-      }
-      if (b == '\r') {
+      } else {
+        bi.advance(p + 1, newlines);
         boolean lf = bi.peek() == '\n';
         if (lf) bi.read();
-        row.addField(fieldStart, cap.size());
         row.endLine = lf ? bi.line() - 1 : bi.line();
-        return true;
       }
-      if (b == '"' && atFieldStart) {
-        inQuotes = true;
-      } else if (b != ' ' && b != '\t') {
-        atFieldStart = false;
-      }
-      cap.add(b);
+      return true;
     }
   }
 
@@ -510,6 +537,9 @@ final class CsvInput {
   }
 
   private String decode(byte[] b, int off, int len) throws CharacterCodingException {
+    boolean ascii = true;
+    for (int i = off; i < off + len && ascii; i++) ascii = b[i] >= 0;
+    if (ascii) return new String(b, off, len, StandardCharsets.ISO_8859_1);
     return utf8.reset().decode(ByteBuffer.wrap(b, off, len)).toString();
   }
 

@@ -55,17 +55,18 @@ final class ExportViews {
    * suffixed one the original.
    */
   static View stripped(CiObject o) {
+    Map<String, JsonNode> all = o.fields();
     boolean any = false;
-    for (String k : o.fields().keySet()) {
+    for (String k : all.keySet()) {
       if (!stripSuffix(k).equals(k)) {
         any = true;
         break;
       }
     }
     if (!any) return new View(o, o.has("timegenerated") ? "TimeGenerated" : null);
-    Map<String, JsonNode> m = new HashMap<>(o.fields());
+    Map<String, JsonNode> m = new HashMap<>(all);
     String timeColumn = m.containsKey("timegenerated") ? "TimeGenerated" : null;
-    for (Map.Entry<String, JsonNode> e : o.fields().entrySet()) {
+    for (Map.Entry<String, JsonNode> e : all.entrySet()) {
       String base = stripSuffix(e.getKey());
       if (base.equals(e.getKey())) continue;
       m.remove(e.getKey());
@@ -107,7 +108,7 @@ final class ExportViews {
    */
   static View officeActivity(View sv) {
     CiObject v = sv.obj();
-    Map<String, JsonNode> m = new HashMap<>(v.fields());
+    Map<String, JsonNode> m = v.fields();
     JsonNode workspace = m.remove("tenantid");
     if (workspace != null) m.put("workspaceid", workspace);
     for (Map.Entry<String, String> a : OFFICE_ALIASES.entrySet()) {
@@ -131,7 +132,7 @@ final class ExportViews {
    */
   static View signIn(View sv) {
     CiObject v = sv.obj();
-    Map<String, JsonNode> m = new HashMap<>(v.fields());
+    Map<String, JsonNode> m = v.fields();
     JsonNode workspace = m.remove("tenantid");
     if (workspace != null) m.put("workspaceid", workspace);
     JsonNode loc = m.remove("locationdetails");

@@ -265,6 +265,7 @@ public final class InputReader {
               text(junk)));
           continue;
         }
+        if (lineBounded && lineFastPath(where)) continue;
         cap.reset();
         Scan t = scanTopLevel(cap, where);
         if (t == Scan.EOF_INSIDE) {
@@ -281,38 +282,72 @@ public final class InputReader {
       }
     }
 
+    /**
+     * NDJSON fast path: when the whole line is in the read buffer and cannot hold a streamable envelope key, the
+     * line is one record unit, handed to the normalizer straight from the buffer (no copy, no per-byte state
+     * machine). Returns false (nothing consumed) when the slow path must scan the line.
+     */
+    private boolean lineFastPath(String where) throws IOException {
+      if (!bi.ensure()) return false;
+      byte[] buf = bi.buffer();
+      int start = bi.pos();
+      int lim = bi.limit();
+      int p = start;
+      for (; p < lim; p++) {
+        byte b = buf[p];
+        if (b == '\n') break;
+        if (b == '"' && p + 1 < lim) {
+          byte n = buf[p + 1];
+          if ((n == 'r' || n == 'R' || n == 'v' || n == 'V') && mayStream(buf, p + 1, lim)) return false;
+        }
+      }
+      if (p >= lim) return false; // the line continues beyond the buffer (or the input ends without a newline)
+      bi.advance(p + 1, 1);
+      int end = p;
+      if (end - start > limits.maxRecordBytes()) {
+        out.onReject(new Rejection(RejectReason.TOO_LARGE, "record of " + (end - start) + " bytes exceeds the "
+            + "limit of " + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)", where,
+            new String(buf, start, Math.min(end - start, Rejection.MAX_RAW), StandardCharsets.UTF_8), true));
+        return true;
+      }
+      normalizer.normalizeUnit(buf, start, end - start, where, format.id(), RecordNormalizer.Kind.ANY, null, out);
+      return true;
+    }
+
+    /** At a key that starts with r or v: "records" or "value" (any case) followed by ':' and '['? */
+    private boolean mayStream(byte[] buf, int i, int lim) {
+      String[] names = {"records", "value"};
+      for (String name : names) {
+        int n = name.length();
+        if (i + n >= lim) continue;
+        boolean match = true;
+        for (int k = 0; k < n && match; k++) match = (buf[i + k] | 0x20) == name.charAt(k);
+        if (!match || buf[i + n] != '"') continue;
+        int j = i + n + 1;
+        while (j < lim && (buf[j] == ' ' || buf[j] == '\t')) j++;
+        if (j >= lim || buf[j] != ':') continue;
+        j++;
+        while (j < lim && (buf[j] == ' ' || buf[j] == '\t')) j++;
+        if (j < lim && buf[j] == '[') return true;
+      }
+      return false;
+    }
+
     /** Scans one JSON value (object, array or scalar) into c, consuming exactly its bytes. */
     private Scan scanValue(ByteInput.Capture c) throws IOException {
       int first = bi.peek();
-      if (first != '{' && first != '[') {
-        if (first == '"') {
-          c.add(bi.read());
-          return scanStringRest(c);
-        }
-        int b;
-        while ((b = bi.peek()) >= 0 && b != ',' && b != ']' && b != '}' && b != ' ' && b != '\n' && b != '\r'
-            && b != '\t') {
-          c.add(bi.read());
-        }
-        if (c.total() == 0 && b >= 0 && b != '\n') c.add(bi.read()); // a stray '}': consume it, always progress
-        return Scan.OK;
+      if (first == '{' || first == '[') return scanContainer(c, false);
+      if (first == '"') {
+        c.add(bi.read());
+        return scanStringRest(c);
       }
-      int depth = 0;
-      while (true) {
-        int b = bi.read();
-        if (b < 0) return Scan.EOF_INSIDE;
-        if (b == '\n' && lineBounded) return Scan.LINE_END_INSIDE;
-        c.add(b);
-        if (b == '"') {
-          Scan s = scanStringRest(c);
-          if (s != Scan.OK) return s;
-        } else if (b == '{' || b == '[') {
-          depth++;
-        } else if (b == '}' || b == ']') {
-          depth--;
-          if (depth <= 0) return Scan.OK;
-        }
+      int b;
+      while ((b = bi.peek()) >= 0 && b != ',' && b != ']' && b != '}' && b != ' ' && b != '\n' && b != '\r'
+          && b != '\t') {
+        c.add(bi.read());
       }
+      if (c.total() == 0 && b >= 0 && b != '\n') c.add(bi.read()); // a stray '}': consume it, always progress
+      return Scan.OK;
     }
 
     /** After an opening quote: consumes through the closing quote. */
@@ -333,73 +368,131 @@ public final class InputReader {
       }
     }
 
-    /**
-     * Scans a top-level value. When a depth-1 key of an object is "records" or "value" and its value is an array,
-     * the elements are streamed to the normalizer one by one and nothing is left in c (the rest of the object is
-     * consumed). Otherwise c holds the whole value.
-     */
+    /** Scans a top-level value; objects may stream a "records"/"value" array (then c is left empty). */
     private Scan scanTopLevel(ByteInput.Capture c, String where) throws IOException {
-      if (bi.peek() == '[') return scanValue(c);
-      int first = bi.read();
-      c.add(first);
-      int depth = 1;
-      boolean expectKey = true;
-      ByteInput.Capture key = new ByteInput.Capture(64);
-      String lastKey = null;
+      return scanContainer(c, bi.peek() == '{');
+    }
+
+    /**
+     * Scans an object or array starting at the next byte, working directly on the reader's buffer (bulk copies,
+     * no per-byte calls). With {@code streamable}, a depth-1 key "records" or "value" whose value is an array has
+     * its elements streamed to the normalizer one by one; c is then left empty and the rest of the object consumed.
+     * In NDJSON mode a line feed inside the value ends it (LINE_END_INSIDE, the line feed consumed).
+     */
+    private Scan scanContainer(ByteInput.Capture c, boolean streamable) throws IOException {
+      int depth = 0;
+      boolean inString = false;
+      boolean escaped = false;
+      boolean expectKey = false;
+      int keyStart = -1;
+      int keyEnd = -1;
       boolean streamed = false;
-      while (depth > 0) {
-        int b = bi.read();
-        if (b < 0) return Scan.EOF_INSIDE;
-        if (b == '\n' && lineBounded) return Scan.LINE_END_INSIDE;
-        c.add(b);
-        if (b == '"') {
-          if (depth == 1 && expectKey) {
-            key.reset();
-            while (true) {
-              int ch = bi.read();
-              if (ch < 0) return Scan.EOF_INSIDE;
-              if (ch == '\n' && lineBounded) return Scan.LINE_END_INSIDE;
-              c.add(ch);
-              if (ch == '\\') {
-                int n = bi.read();
-                if (n < 0) return Scan.EOF_INSIDE;
-                c.add(n);
-                key.add(n);
-                continue;
+      while (true) {
+        if (!bi.ensure()) return Scan.EOF_INSIDE;
+        byte[] buf = bi.buffer();
+        int start = bi.pos();
+        int lim = bi.limit();
+        int p = start;
+        int newlines = 0;
+        Scan result = null;
+        boolean stream = false;
+        for (; p < lim; p++) {
+          byte b = buf[p];
+          if (inString) {
+            if (escaped) {
+              escaped = false;
+              if (b == '\n') {
+                newlines++;
+                if (lineBounded) {
+                  result = Scan.LINE_END_INSIDE;
+                  break;
+                }
               }
-              if (ch == '"') break;
-              key.add(ch);
+            } else if (b == '\\') {
+              escaped = true;
+            } else if (b == '"') {
+              inString = false;
+              if (keyStart >= 0 && keyEnd < 0) keyEnd = c.size() + (p - start);
+            } else if (b == '\n') {
+              newlines++;
+              if (lineBounded) {
+                result = Scan.LINE_END_INSIDE;
+                break;
+              }
             }
-            lastKey = key.overflowed() ? "" : new String(key.data(), 0, key.size(), StandardCharsets.UTF_8);
-            expectKey = false;
-          } else {
-            Scan s = scanStringRest(c);
-            if (s != Scan.OK) return s;
+            continue;
           }
-        } else if (b == ':' && depth == 1) {
-          if (lastKey != null && (lastKey.equalsIgnoreCase("records") || lastKey.equalsIgnoreCase("value"))) {
+          switch (b) {
+            case '"' -> {
+              inString = true;
+              if (depth == 1 && expectKey) {
+                keyStart = c.size() + (p - start) + 1;
+                keyEnd = -1;
+                expectKey = false;
+              }
+            }
+            case '{' -> {
+              depth++;
+              if (depth == 1) expectKey = true;
+            }
+            case '[' -> depth++;
+            case '}', ']' -> {
+              depth--;
+              if (depth <= 0) result = Scan.OK;
+            }
+            case ',' -> {
+              if (depth == 1) {
+                expectKey = true;
+                keyStart = -1;
+              }
+            }
+            case ':' -> {
+              if (depth == 1 && streamable && keyStart >= 0 && keyEnd > keyStart) stream = true;
+            }
+            case '\n' -> {
+              newlines++;
+              if (lineBounded) result = Scan.LINE_END_INSIDE;
+            }
+            default -> { }
+          }
+          if (result != null) break;
+          if (stream) {
+            p++;
+            break;
+          }
+        }
+        if (result == Scan.OK) {
+          c.add(buf, start, p + 1 - start);
+          bi.advance(p + 1, newlines);
+          if (streamed) c.reset();
+          return Scan.OK;
+        }
+        if (result == Scan.LINE_END_INSIDE) {
+          c.add(buf, start, p - start);
+          bi.advance(p + 1, newlines);
+          return Scan.LINE_END_INSIDE;
+        }
+        c.add(buf, start, p - start);
+        bi.advance(p, newlines);
+        if (stream) {
+          stream = false;
+          String key = c.overflowed() ? "" : new String(c.data(), keyStart, keyEnd - keyStart, StandardCharsets.UTF_8);
+          keyStart = -1;
+          if (key.equalsIgnoreCase("records") || key.equalsIgnoreCase("value")) {
             int n = skipWs();
             if (n == '[') {
               bi.read();
               streamed = true;
-              boolean envelope = lastKey.equalsIgnoreCase("records");
-              boolean complete = readArrayElements(lastKey.toLowerCase(java.util.Locale.ROOT),
+              boolean envelope = key.equalsIgnoreCase("records");
+              boolean complete = readArrayElements(key.toLowerCase(java.util.Locale.ROOT),
                   envelope ? RecordNormalizer.Kind.ENVELOPE_ELEMENT : RecordNormalizer.Kind.ANY);
               c.reset();
               if (!complete) return Scan.OK; // the element scan reported the problem
               c.add('{');
             }
           }
-        } else if (b == ',' && depth == 1) {
-          expectKey = true;
-        } else if (b == '{' || b == '[') {
-          depth++;
-        } else if (b == '}' || b == ']') {
-          depth--;
         }
       }
-      if (streamed) c.reset();
-      return Scan.OK;
     }
 
     private String text(ByteInput.Capture c) {

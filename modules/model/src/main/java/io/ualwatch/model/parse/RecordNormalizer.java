@@ -1,9 +1,20 @@
 package io.ualwatch.model.parse;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.ualwatch.model.ActorKind;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.EventSource;
@@ -15,6 +26,7 @@ import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Turns one JSON value of any known shape into events: a UAL record, a Graph {@code auditLogRecord}, an Entra
@@ -31,6 +43,8 @@ public final class RecordNormalizer {
   private final UalNormalizer ual;
   private final SignInNormalizer signIns;
   private final ParseLimits limits;
+  /** Off only in tests that compare the fast path with the tree path. */
+  boolean fastPath = true;
 
   public RecordNormalizer(ParseLimits limits) {
     this.limits = limits;
@@ -79,6 +93,7 @@ public final class RecordNormalizer {
           + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)", origin, preview(bytes, off, len)));
       return;
     }
+    if (kind == Kind.ANY && fastPath && fastUal(bytes, off, len, origin, format, out)) return;
     JsonNode node;
     try {
       node = mapper.readTree(bytes, off, len);
@@ -103,6 +118,112 @@ public final class RecordNormalizer {
       }
     } catch (RuntimeException | StackOverflowError ex) {
       out.onReject(internal(ex, origin, raw));
+    }
+  }
+
+  /** The top-level fields {@link UalNormalizer} reads. */
+  private static final Set<String> UAL_FIELDS = Set.of("actoripaddress", "affecteditems", "appaccesscontext", "appid",
+      "applicationid", "clientappid", "clientinfostring", "clientip", "clientipaddress", "creationtime",
+      "deviceproperties", "errorcode", "errornumber", "extendedproperties", "externalaccess", "folder", "folders", "id",
+      "identity", "ipaddress", "item", "logonerror", "logontype", "mailboxguid", "mailboxownerupn",
+      "modifiedproperties", "objectid", "operation", "operationcount", "operationproperties", "organizationid",
+      "originatingserver", "parameters", "recordid", "recordtype", "resultstatus", "sessionid", "target", "tenantid",
+      "tokenobjectid", "tokentenantid", "useragent", "userid", "userkey", "usertype", "workload");
+
+  /** Fields that make a record something other than a plain UAL record (see {@link #dispatch}). */
+  private static final Set<String> NOT_PLAIN = Set.of("auditdata", "auditlogrecordtype", "raweventdata", "properties",
+      "officeworkload", "officeid", "officeobjectid", "officetenantid", "client_ipaddress", "logon_type", "type",
+      "sourcesystem", "_resourceid", "timegenerated", "records", "value");
+
+  /**
+   * Fast path for the common case, a plain UAL record: one streaming pass that keeps only the fields the UAL
+   * normalizer reads (no tree for the record itself; unused scalars are decoded and checked but not kept, unused
+   * containers are read as trees and dropped, so limits and UTF-8 validation are the same as the tree path). Any
+   * doubt (another shape, a duplicate field, a syntax or limit error) returns false and the tree path decides.
+   * ParserFastPathTest proves both paths give equal events on every golden and mixed input.
+   */
+  private boolean fastUal(byte[] bytes, int off, int len, String origin, String format, ParseListener out) {
+    CiObject o;
+    try (JsonParser p = mapper.getFactory().createParser(bytes, off, len)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return false;
+      o = CiObject.builder(null, 48);
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = CiObject.lower(p.currentName());
+        t = p.nextToken();
+        if (NOT_PLAIN.contains(name)) return false;
+        if (!UAL_FIELDS.contains(name)) {
+          if (t.isStructStart()) {
+            if (build(p, t) == null) return false;
+          } else if (t == JsonToken.VALUE_STRING) {
+            p.getTextLength();
+          } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return false;
+          }
+          continue;
+        }
+        JsonNode v = build(p, t);
+        if (v == null || !o.putNew(name, v)) return false;
+      }
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    if (!UalNormalizer.looksLikeUal(o)) return false;
+    String raw = new String(bytes, off, len, StandardCharsets.UTF_8);
+    try {
+      emitUal(o, null, "ual", new Ctx(origin, format, raw, 0), out);
+    } catch (RuntimeException | StackOverflowError ex) {
+      out.onReject(internal(ex, origin, raw));
+    }
+    return true;
+  }
+
+  /**
+   * Builds the tree of the current value as readTree would (duplicate names: the last wins; integers as int, long
+   * or BigInteger nodes); null for a floating-point number, which the fast path leaves to the tree path.
+   */
+  private static JsonNode build(JsonParser p, JsonToken t) throws IOException {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    switch (t) {
+      case START_OBJECT: {
+        ObjectNode o = f.objectNode();
+        JsonToken n;
+        while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
+          String k = p.currentName();
+          JsonNode v = build(p, p.nextToken());
+          if (v == null) return null;
+          o.replace(k, v);
+        }
+        return n == JsonToken.END_OBJECT ? o : null;
+      }
+      case START_ARRAY: {
+        ArrayNode a = f.arrayNode();
+        JsonToken n;
+        while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
+          if (n == null) return null;
+          JsonNode v = build(p, n);
+          if (v == null) return null;
+          a.add(v);
+        }
+        return a;
+      }
+      case VALUE_STRING:
+        return TextNode.valueOf(p.getText());
+      case VALUE_NUMBER_INT:
+        return switch (p.getNumberType()) {
+          case INT -> IntNode.valueOf(p.getIntValue());
+          case LONG -> LongNode.valueOf(p.getLongValue());
+          default -> BigIntegerNode.valueOf(p.getBigIntegerValue());
+        };
+      case VALUE_TRUE:
+        return BooleanNode.TRUE;
+      case VALUE_FALSE:
+        return BooleanNode.FALSE;
+      case VALUE_NULL:
+        return NullNode.instance;
+      default:
+        return null;
     }
   }
 
@@ -172,6 +293,12 @@ public final class RecordNormalizer {
     // Defender XDR CloudAppEvents row (Advanced Hunting export, or streaming properties).
     if (o.has("raweventdata")) {
       defender(o, null, c, out);
+      return;
+    }
+    // The common case first: a plain UAL record (no Log Analytics columns).
+    if (UalNormalizer.looksLikeUal(o) && !ExportViews.isOfficeActivity(o) && !ExportViews.isLogAnalyticsRow(o)
+        && !o.has("properties")) {
+      emitUal(o, null, "ual", c, out);
       return;
     }
     if (o.has("properties") && (o.has("category") || o.has("operationname"))) {
@@ -469,7 +596,9 @@ public final class RecordNormalizer {
     }
     if (ex instanceof JsonProcessingException jpe) {
       RejectReason r = isUtf8Problem(jpe) ? RejectReason.INVALID_UTF8 : RejectReason.MALFORMED_JSON;
-      return new Rejection(r, firstLine(jpe.getOriginalMessage()) + locationOf(jpe), origin, raw);
+      String m = firstLine(jpe.getOriginalMessage());
+      String hint = m.startsWith("Unexpected end-of-input") ? " (the record is truncated)" : "";
+      return new Rejection(r, m + locationOf(jpe) + hint, origin, raw);
     }
     return new Rejection(RejectReason.MALFORMED_JSON, firstLine(ex.getMessage()), origin, raw);
   }

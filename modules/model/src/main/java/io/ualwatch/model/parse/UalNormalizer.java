@@ -95,7 +95,7 @@ public final class UalNormalizer {
     e.resultStatus = r.text("resultstatus");
     String tenant = r.firstText("organizationid", "tenantid");
     if (tenant == null) tenant = fb.tenantId;
-    e.tenantId = tenant == null ? "unknown" : tenant.strip().toLowerCase(Locale.ROOT);
+    e.tenantId = tenant == null ? "unknown" : lowerAscii(tenant.strip());
     e.userType = Json.intValue(r.get("usertype"));
     if (e.userType == null) e.userType = UserTypes.byName(r.text("usertype"));
 
@@ -105,7 +105,7 @@ public final class UalNormalizer {
     e.actor = Identities.normalize(userId, e.actorKind);
     String tokenObjectId = r.text("tokenobjectid");
     if (tokenObjectId != null) {
-      e.actorObjectId = tokenObjectId.toLowerCase(Locale.ROOT);
+      e.actorObjectId = lowerAscii(tokenObjectId);
     } else if ("AzureActiveDirectory".equalsIgnoreCase(e.workload)) {
       String userKey = r.text("userkey");
       if (userKey != null && Identities.isGuid(userKey)) e.actorObjectId = userKey.toLowerCase(Locale.ROOT);
@@ -113,7 +113,7 @@ public final class UalNormalizer {
 
     // Mailbox records (RecordType 2, 3, 50) and their client details.
     String owner = r.text("mailboxownerupn");
-    if (owner != null) e.mailboxOwner = owner.strip().toLowerCase(Locale.ROOT);
+    if (owner != null) e.mailboxOwner = lowerAscii(owner.strip());
     e.mailboxGuid = r.text("mailboxguid");
     e.logonType = Json.intValue(r.get("logontype"));
     if (e.logonType == null) e.logonType = LogonTypes.byName(r.firstText("logontype", "logon_type"));
@@ -123,7 +123,7 @@ public final class UalNormalizer {
     e.appId = lowerGuid(r.text("appid"));
     e.clientAppId = lowerGuid(r.text("clientappid"));
     String tokenTenant = r.text("tokentenantid");
-    if (tokenTenant != null) e.tokenTenantId = tokenTenant.toLowerCase(Locale.ROOT);
+    if (tokenTenant != null) e.tokenTenantId = lowerAscii(tokenTenant);
     String server = r.text("originatingserver");
     if (server != null && !server.isBlank()) putAttr(e, "originatingServer", server.strip());
 
@@ -358,7 +358,21 @@ public final class UalNormalizer {
     if (v == null) return null;
     String s = v.strip();
     if (s.isEmpty()) return null;
-    return Identities.isGuid(s) ? s.toLowerCase(Locale.ROOT) : s;
+    if (!Identities.isGuid(s)) return s;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'F') return s.toLowerCase(Locale.ROOT);
+    }
+    return s;
+  }
+
+  /** Lower-cases ASCII text only when it has upper-case letters (no copy for the common case). */
+  static String lowerAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c >= 'A' && c <= 'Z') || c > 127) return s.toLowerCase(Locale.ROOT);
+    }
+    return s;
   }
 
   static String clip(String s, int max) {
@@ -411,9 +425,9 @@ public final class UalNormalizer {
       if (s.regionMatches(true, 0, "ServicePrincipal_", 0, 17) || s.equalsIgnoreCase("app@sharepoint")) {
         return ActorKind.APP;
       }
-      String lower = s.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("nt authority") || s.startsWith("S-1-") || lower.endsWith("\\system")
-          || lower.startsWith("microsoft.exchange.") || lower.equals("system")) {
+      if (s.regionMatches(true, 0, "NT AUTHORITY", 0, 12) || s.startsWith("S-1-")
+          || s.regionMatches(true, s.length() - 7, "\\system", 0, 7)
+          || s.regionMatches(true, 0, "Microsoft.Exchange.", 0, 19) || s.equalsIgnoreCase("system")) {
         return ActorKind.SYSTEM;
       }
       if (s.indexOf('@') > 0) return ActorKind.USER;
@@ -425,7 +439,7 @@ public final class UalNormalizer {
       if (userId == null) return null;
       String s = userId.strip();
       if (s.isEmpty()) return null;
-      return kind == ActorKind.USER || kind == ActorKind.APP ? s.toLowerCase(Locale.ROOT) : s;
+      return kind == ActorKind.USER || kind == ActorKind.APP ? lowerAscii(s) : s;
     }
 
     public static boolean isGuid(String s) {

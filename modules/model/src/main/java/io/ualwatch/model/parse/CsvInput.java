@@ -346,6 +346,7 @@ final class CsvInput {
       for (; p < lim; p++) {
         byte b = buf[p];
         if (inQuotes) {
+          if (b > '"') continue; // the common case inside a quoted cell: neither a quote nor a line feed
           if (b == '"') {
             if (p + 1 == lim) {
               ending = 3;
@@ -461,9 +462,11 @@ final class CsvInput {
       if (close == start) close = end;                       // no closing quote at all
       byte[] out = new byte[Math.max(0, close - start - 1)];
       int n = 0;
-      for (int i = start + 1; i < close; i++) {
-        out[n++] = data[i];
-        if (data[i] == '"' && i + 1 < close && data[i + 1] == '"') i++;
+      int i = start + 1;
+      while (i < close) {
+        byte c = data[i++];
+        out[n++] = c;
+        if (c == '"' && i < close && data[i] == '"') i++;
       }
       return n == out.length ? out : Arrays.copyOf(out, n);
     }

@@ -293,17 +293,21 @@ public final class InputReader {
       int start = bi.pos();
       int lim = bi.limit();
       int p = start;
-      for (; p < lim; p++) {
-        byte b = buf[p];
-        if (b == '\n') break;
-        if (b == '"' && p + 1 < lim) {
-          byte n = buf[p + 1];
-          if ((n == 'r' || n == 'R' || n == 'v' || n == 'V') && mayStream(buf, p + 1, lim)) return false;
+      while (p < lim && buf[p] != '\n') p++;
+      if (p >= lim) return false; // the line continues beyond the buffer (or the input ends without a newline)
+      int end = p;
+      if (end - start <= limits.maxRecordBytes()
+          && normalizer.tryFastUal(buf, start, end - start, where, format.id(), out)) {
+        bi.advance(p + 1, 1);
+        return true;
+      }
+      for (int q = start; q < end; q++) {
+        if (buf[q] == '"' && q + 1 < end) {
+          byte n = buf[q + 1];
+          if ((n == 'r' || n == 'R' || n == 'v' || n == 'V') && mayStream(buf, q + 1, end)) return false;
         }
       }
-      if (p >= lim) return false; // the line continues beyond the buffer (or the input ends without a newline)
       bi.advance(p + 1, 1);
-      int end = p;
       if (end - start > limits.maxRecordBytes()) {
         out.onReject(new Rejection(RejectReason.TOO_LARGE, "record of " + (end - start) + " bytes exceeds the "
             + "limit of " + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)", where,

@@ -93,7 +93,10 @@ public final class RecordNormalizer {
           + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)", origin, preview(bytes, off, len)));
       return;
     }
-    if (kind == Kind.ANY && fastPath && fastUal(bytes, off, len, origin, format, out)) return;
+    if (kind != Kind.ENVELOPE_ELEMENT && fastPath
+        && fastUal(bytes, off, len, origin, format, fb, kind == Kind.AUDIT_DATA, out)) {
+      return;
+    }
     JsonNode node;
     try {
       node = mapper.readTree(bytes, off, len);
@@ -142,7 +145,13 @@ public final class RecordNormalizer {
    * doubt (another shape, a duplicate field, a syntax or limit error) returns false and the tree path decides.
    * ParserFastPathTest proves both paths give equal events on every golden and mixed input.
    */
-  private boolean fastUal(byte[] bytes, int off, int len, String origin, String format, ParseListener out) {
+  /** The fast path alone: true when the bytes were a plain UAL record and have been emitted. */
+  boolean tryFastUal(byte[] bytes, int off, int len, String origin, String format, ParseListener out) {
+    return fastPath && fastUal(bytes, off, len, origin, format, null, false, out);
+  }
+
+  private boolean fastUal(byte[] bytes, int off, int len, String origin, String format, Fallbacks fb,
+      boolean auditData, ParseListener out) {
     CiObject o;
     try (JsonParser p = mapper.getFactory().createParser(bytes, off, len)) {
       if (p.nextToken() != JsonToken.START_OBJECT) return false;
@@ -151,7 +160,7 @@ public final class RecordNormalizer {
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = CiObject.lower(p.currentName());
         t = p.nextToken();
-        if (NOT_PLAIN.contains(name)) return false;
+        if (!auditData && NOT_PLAIN.contains(name)) return false; // an AuditData cell is a UAL record whatever else
         if (!UAL_FIELDS.contains(name)) {
           if (t.isStructStart()) {
             if (build(p, t) == null) return false;
@@ -169,10 +178,10 @@ public final class RecordNormalizer {
     } catch (IOException | RuntimeException e) {
       return false;
     }
-    if (!UalNormalizer.looksLikeUal(o)) return false;
+    if (auditData ? !o.has("creationtime") : !UalNormalizer.looksLikeUal(o)) return false;
     String raw = new String(bytes, off, len, StandardCharsets.UTF_8);
     try {
-      emitUal(o, null, "ual", new Ctx(origin, format, raw, 0), out);
+      emitUal(o, fb, "ual", new Ctx(origin, format, raw, 0), out);
     } catch (RuntimeException | StackOverflowError ex) {
       out.onReject(internal(ex, origin, raw));
     }

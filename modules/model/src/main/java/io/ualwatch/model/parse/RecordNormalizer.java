@@ -158,10 +158,11 @@ public final class RecordNormalizer {
       o = CiObject.builder(null, 48);
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-        String name = CiObject.lower(p.currentName());
+        FieldKind fk = fieldKind(p.currentName());
+        String name = fk.lower;
         t = p.nextToken();
-        if (!auditData && NOT_PLAIN.contains(name)) return false; // an AuditData cell is a UAL record whatever else
-        if (!UAL_FIELDS.contains(name)) {
+        if (!auditData && fk.kind == FieldKind.NOT_PLAIN) return false; // an AuditData cell is a UAL record anyway
+        if (fk.kind != FieldKind.UAL) {
           if (t.isStructStart()) {
             if (build(p, t) == null) return false;
           } else if (t == JsonToken.VALUE_STRING) {
@@ -186,6 +187,32 @@ public final class RecordNormalizer {
       out.onReject(internal(ex, origin, raw));
     }
     return true;
+  }
+
+  /** A field name's lower-case form and its role for the fast path, cached by the name as written. */
+  private static final class FieldKind {
+    static final int OTHER = 0;
+    static final int UAL = 1;
+    static final int NOT_PLAIN = 2;
+    final String lower;
+    final int kind;
+
+    FieldKind(String lower) {
+      this.lower = lower;
+      this.kind = UAL_FIELDS.contains(lower) ? UAL : RecordNormalizer.NOT_PLAIN.contains(lower) ? NOT_PLAIN : OTHER;
+    }
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, FieldKind> FIELD_KINDS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static FieldKind fieldKind(String name) {
+    FieldKind k = FIELD_KINDS.get(name);
+    if (k == null) {
+      k = new FieldKind(CiObject.lower(name));
+      if (FIELD_KINDS.size() < 50_000) FIELD_KINDS.put(name, k);
+    }
+    return k;
   }
 
   /**

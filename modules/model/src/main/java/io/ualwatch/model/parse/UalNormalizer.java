@@ -448,7 +448,7 @@ public final class UalNormalizer {
         char c = s.charAt(i);
         if (i == 8 || i == 13 || i == 18 || i == 23) {
           if (c != '-') return false;
-        } else if (Character.digit(c, 16) < 0) {
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
           return false;
         }
       }

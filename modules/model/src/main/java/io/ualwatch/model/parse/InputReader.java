@@ -147,6 +147,23 @@ public final class InputReader {
 
   private enum Scan { OK, EOF_INSIDE, LINE_END_INSIDE }
 
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Index of the first line feed in b[from, to), or -1; eight bytes at a time (SWAR zero-byte test). */
+  static int indexOfNewline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+      long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      if (t != 0) return i + (Long.numberOfTrailingZeros(t) >>> 3);
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') return i;
+    }
+    return -1;
+  }
+
   /** Splits one input into record units and hands them to the normalizer. */
   private final class Splitter {
     private final ByteInput bi;
@@ -292,9 +309,8 @@ public final class InputReader {
       byte[] buf = bi.buffer();
       int start = bi.pos();
       int lim = bi.limit();
-      int p = start;
-      while (p < lim && buf[p] != '\n') p++;
-      if (p >= lim) return false; // the line continues beyond the buffer (or the input ends without a newline)
+      int p = indexOfNewline(buf, start, lim);
+      if (p < 0) return false; // the line continues beyond the buffer (or the input ends without a newline)
       int end = p;
       if (end - start <= limits.maxRecordBytes()
           && normalizer.tryFastUal(buf, start, end - start, where, format.id(), out)) {

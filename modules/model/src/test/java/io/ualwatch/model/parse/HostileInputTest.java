@@ -197,4 +197,22 @@ class HostileInputTest {
     assertTrue(c.rejections.get(0).raw().length() <= 64 * 1024);
     assertEquals(20 * MB + 11 + TestRecords.mailItemsAccessed(11).length() + 1, in.served(), "read to the end");
   }
+
+  @Test
+  void newlineSearchAgreesWithAPlainLoop() {
+    java.util.Random rnd = new java.util.Random(5);
+    for (int n = 0; n < 2000; n++) {
+      byte[] b = new byte[rnd.nextInt(40)];
+      for (int i = 0; i < b.length; i++) b[i] = (byte) (rnd.nextInt(8) == 0 ? '\n' : rnd.nextInt(256));
+      int from = b.length == 0 ? 0 : rnd.nextInt(b.length);
+      int want = -1;
+      for (int i = from; i < b.length; i++) {
+        if (b[i] == '\n') {
+          want = i;
+          break;
+        }
+      }
+      assertEquals(want, InputReader.indexOfNewline(b, from, b.length));
+    }
+  }
 }

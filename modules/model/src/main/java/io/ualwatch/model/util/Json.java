@@ -28,6 +28,10 @@ public final class Json {
 
   /** Text of a scalar; numbers and booleans as their text; null for absent, JSON null, empty and containers. */
   public static String text(JsonNode v) {
+    if (v instanceof com.fasterxml.jackson.databind.node.TextNode t) { // the common case, without virtual calls
+      String s = t.textValue();
+      return s.isEmpty() ? null : s;
+    }
     if (v == null || v.isNull() || v.isContainerNode()) return null;
     String s = v.asText();
     return s == null || s.isEmpty() ? null : s;

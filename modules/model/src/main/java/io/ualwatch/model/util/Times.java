@@ -70,8 +70,13 @@ public final class Times {
         }
       }
       if (i != n) return null;
-      LocalDateTime ldt = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
-      return ldt.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+      if (month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) {
+        LocalDateTime ldt = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+        return ldt.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+      }
+      // Fast path for days every month has: epoch seconds computed directly (no LocalDateTime).
+      long days = LocalDate.of(year, month, day).toEpochDay();
+      return Instant.ofEpochSecond(days * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds, nanos);
     } catch (DateTimeException | IndexOutOfBoundsException e) {
       return null;
     }

@@ -215,4 +215,22 @@ class HostileInputTest {
       assertEquals(want, InputReader.indexOfNewline(b, from, b.length));
     }
   }
+
+  @Test
+  void fastTimeAndIpPathsAgreeWithTheGeneralOnes() {
+    java.util.Random rnd = new java.util.Random(9);
+    for (int n = 0; n < 20_000; n++) {
+      java.time.LocalDateTime t = java.time.LocalDateTime.of(1990 + rnd.nextInt(60), 1 + rnd.nextInt(12),
+          1 + rnd.nextInt(28), rnd.nextInt(24), rnd.nextInt(60), rnd.nextInt(60), rnd.nextInt(1000) * 1_000_000);
+      int off = (rnd.nextInt(27) - 13) * 3600;
+      String text = t + java.time.ZoneOffset.ofTotalSeconds(off).getId().replace("Z", "+00:00");
+      assertEquals(t.toInstant(java.time.ZoneOffset.ofTotalSeconds(off)), io.ualwatch.model.util.Times.parse(text),
+          text);
+      String ip = rnd.nextInt(300) + "." + rnd.nextInt(256) + "." + (rnd.nextBoolean() ? "0" : "") + rnd.nextInt(256)
+          + "." + rnd.nextInt(256);
+      byte[] parsed = io.ualwatch.model.util.IpAddresses.parse(ip);
+      assertEquals(parsed == null ? null : io.ualwatch.model.util.IpAddresses.format(parsed),
+          io.ualwatch.model.util.IpAddresses.normalize(ip), ip);
+    }
+  }
 }

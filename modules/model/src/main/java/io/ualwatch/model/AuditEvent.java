@@ -149,7 +149,8 @@ public class AuditEvent {
     if (this == o) return true;
     if (!(o instanceof AuditEvent e)) return false;
     return operationCount == e.operationCount
-        && source == e.source && Objects.equals(format, e.format) && Objects.equals(shape, e.shape) && Objects.equals(tenantId, e.tenantId)
+        && source == e.source && Objects.equals(format, e.format) && Objects.equals(shape, e.shape)
+        && Objects.equals(tenantId, e.tenantId)
         && Objects.equals(eventTime, e.eventTime) && Objects.equals(recordId, e.recordId)
         && Objects.equals(recordType, e.recordType) && Objects.equals(operation, e.operation)
         && Objects.equals(workload, e.workload) && Objects.equals(resultStatus, e.resultStatus)

@@ -96,8 +96,11 @@ public final class CiObject {
   public static String lower(String key) {
     String l = LOWER.get(key);
     if (l != null) return l;
-    l = key.toLowerCase(Locale.ROOT).intern();
-    if (LOWER.size() < LOWER_CACHE_MAX) LOWER.put(key, l);
+    l = key.toLowerCase(Locale.ROOT);
+    if (LOWER.size() < LOWER_CACHE_MAX) {
+      l = l.intern(); // only names that enter the bounded cache are interned; lookups fall back to equals()
+      LOWER.put(key, l);
+    }
     return l;
   }
 

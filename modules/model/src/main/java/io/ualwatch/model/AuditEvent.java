@@ -19,6 +19,12 @@ public class AuditEvent {
   public EventSource source;
   /** The input format it was parsed from, e.g. {@code ual-json}, {@code purview-csv}; see {@code InputFormat}. */
   public String format;
+  /**
+   * The record shape inside the format: {@code ual}, {@code graph-auditlogrecord}, {@code graph-signin},
+   * {@code diagnostic-signin}, {@code sentinel-officeactivity}, {@code sentinel-signin},
+   * {@code defender-cloudappevents}, {@code flattened-ual}; see docs/input-formats.md.
+   */
+  public String shape;
   /** Tenant id (OrganizationId / tenantId), lower-cased GUID; "unknown" when the record has none. */
   public String tenantId;
   /** Event time in UTC: UAL {@code CreationTime}, sign-in {@code createdDateTime}. Never ingestion time. */
@@ -143,7 +149,8 @@ public class AuditEvent {
     if (this == o) return true;
     if (!(o instanceof AuditEvent e)) return false;
     return operationCount == e.operationCount
-        && source == e.source && Objects.equals(format, e.format) && Objects.equals(tenantId, e.tenantId)
+        && source == e.source && Objects.equals(format, e.format) && Objects.equals(shape, e.shape)
+        && Objects.equals(tenantId, e.tenantId)
         && Objects.equals(eventTime, e.eventTime) && Objects.equals(recordId, e.recordId)
         && Objects.equals(recordType, e.recordType) && Objects.equals(operation, e.operation)
         && Objects.equals(workload, e.workload) && Objects.equals(resultStatus, e.resultStatus)

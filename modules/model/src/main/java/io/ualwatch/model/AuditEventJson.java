@@ -17,6 +17,7 @@ public final class AuditEventJson {
     ObjectNode o = MAPPER.createObjectNode();
     put(o, "source", e.source == null ? null : e.source.name());
     put(o, "format", e.format);
+    put(o, "shape", e.shape);
     put(o, "tenantId", e.tenantId);
     put(o, "eventTime", e.eventTime == null ? null : e.eventTime.toString());
     put(o, "recordId", e.recordId);

@@ -1,6 +1,5 @@
 package io.ualwatch.model.parse;
 
-import io.ualwatch.model.AuditEvent;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +12,12 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>JSON is split into records at the byte level (strings and escapes respected) before Jackson parses
  * each record, so one malformed record is one rejection and the rest of the file is still read, and the
- * raw text of every record is kept exactly as written.
+ * raw text of every record is kept exactly as written. In NDJSON a record never spans lines, so a truncated
+ * line costs that line only. Envelopes ({"records":[…]}, {"value":[…]}) are streamed element by element.
+ *
+ * <p>Counting contract: every record unit the reader splits out (array element, NDJSON line value, envelope
+ * element, CSV data row) ends as one or more events (an envelope or page: one per element) or exactly one
+ * rejection. {@link #read} never throws.
  */
 public final class InputReader {
   private final ParseLimits limits;
@@ -35,6 +39,7 @@ public final class InputReader {
   /** Reads the whole stream; returns the detected format. Never throws for bad content. */
   public InputFormat read(InputStream raw, String originName, ParseListener out) {
     InputFormat format = InputFormat.UNKNOWN;
+    ByteInput bi = null;
     try {
       InputStream in = raw.markSupported() ? raw : new BufferedInputStream(raw, 64 * 1024);
       in.mark(4);
@@ -44,7 +49,7 @@ public final class InputReader {
       if (b0 == 0x1f && b1 == 0x8b) {
         in = new BufferedInputStream(new GZIPInputStream(in, 64 * 1024), 64 * 1024);
       }
-      ByteInput bi = new ByteInput(in);
+      bi = new ByteInput(in, out);
       skipBom(bi);
       int first = bi.skipWhitespace();
       if (first < 0) {
@@ -55,15 +60,23 @@ public final class InputReader {
       if (first == '[') {
         format = InputFormat.JSON_ARRAY;
         out.onFormat(originName, format);
-        readJsonArrayInput(bi, originName, out);
-      } else if (first == '{') {
-        format = readJsonStream(bi, originName, out);
+        new Splitter(bi, originName, out, false).readJsonArrays();
+      } else if (first == '{' || ndjsonAfterGarbage(bi)) {
+        boolean ndjson = first != '{' || firstLineIsCompleteValueFollowedByMore(bi);
+        format = ndjson ? InputFormat.NDJSON : InputFormat.JSON_DOCUMENT;
+        out.onFormat(originName, format);
+        new Splitter(bi, originName, out, ndjson).readJsonValues(format);
       } else {
         format = new CsvInput(limits, normalizer).read(bi, originName, out);
       }
     } catch (IOException e) {
-      out.onReject(new Rejection(RejectReason.UNREADABLE, "could not read " + originName + ": " + e.getMessage(),
-          originName, null));
+      String where = bi == null ? originName : originName + ":" + bi.line();
+      out.onReject(new Rejection(RejectReason.UNREADABLE, "could not read " + originName
+          + (bi == null ? "" : " after " + bi.offset() + " bytes") + ": " + e, where, null));
+    } catch (RuntimeException | StackOverflowError e) {
+      String where = bi == null ? originName : originName + ":" + bi.line();
+      out.onReject(new Rejection(RejectReason.INTERNAL_ERROR, "parser bug while reading " + originName + ": " + e,
+          where, null));
     }
     return format;
   }
@@ -76,16 +89,107 @@ public final class InputReader {
     }
   }
 
-  /** A top-level JSON array: each element is a record (Management Activity API content blob). */
-  private void readJsonArrayInput(ByteInput bi, String origin, ParseListener out) throws IOException {
-    bi.read(); // [
-    readArrayElements(bi, origin, null, out);
-    int next = bi.skipWhitespace();
-    if (next >= 0) {
-      // Several arrays back to back (concatenated blobs) are read the same way.
+  /**
+   * Input that does not start with '{' or '[': NDJSON whose first line is garbage, rather than CSV, when that
+   * first line has no delimiter (a CSV header has at least two columns) and a later line starts with '{'.
+   */
+  private static boolean ndjsonAfterGarbage(ByteInput bi) throws IOException {
+    int n = bi.lookahead(ByteInput.BUFFER);
+    int i = 0;
+    while (i < n && bi.ahead(i) != '\n') {
+      int c = bi.ahead(i);
+      if (c == ',' || c == ';' || c == '\t') return false;
+      i++;
+    }
+    while (i < n) {
+      if (bi.ahead(i) == '\n') {
+        int j = i + 1;
+        while (j < n && (bi.ahead(j) == ' ' || bi.ahead(j) == '\t' || bi.ahead(j) == '\r')) j++;
+        if (j < n && bi.ahead(j) == '{') return true;
+      }
+      i++;
+    }
+    return false;
+  }
+
+  /**
+   * NDJSON rather than one (pretty-printed) document: the first line holds a complete JSON value and more
+   * content follows. Looks ahead at most {@link ByteInput#MAX_LOOKAHEAD} bytes; a longer first line counts as
+   * one document (streamed all the same).
+   */
+  private static boolean firstLineIsCompleteValueFollowedByMore(ByteInput bi) throws IOException {
+    int n = bi.lookahead(ByteInput.MAX_LOOKAHEAD);
+    int depth = 0;
+    boolean inString = false;
+    int i = 0;
+    for (; i < n; i++) {
+      int c = bi.ahead(i);
+      if (inString) {
+        if (c == '\\') i++;
+        else if (c == '"') inString = false;
+        else if (c == '\n') return false;
+        continue;
+      }
+      if (c == '"') inString = true;
+      else if (c == '{' || c == '[') depth++;
+      else if (c == '}' || c == ']') {
+        depth--;
+        if (depth == 0) break;
+      } else if (c == '\n') return false;
+    }
+    if (i >= n) return false;
+    for (i++; i < n; i++) {
+      int c = bi.ahead(i);
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != 0) return true;
+    }
+    return false;
+  }
+
+  private enum Scan { OK, EOF_INSIDE, LINE_END_INSIDE }
+
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Index of the first line feed in b[from, to), or -1; eight bytes at a time (SWAR zero-byte test). */
+  static int indexOfNewline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+      long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      if (t != 0) return i + (Long.numberOfTrailingZeros(t) >>> 3);
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') return i;
+    }
+    return -1;
+  }
+
+  /** Splits one input into record units and hands them to the normalizer. */
+  private final class Splitter {
+    private final ByteInput bi;
+    private final String origin;
+    private final ParseListener out;
+    /** NDJSON: a newline outside a finished value ends (truncates) the value. */
+    private final boolean lineBounded;
+    private final ByteInput.Capture cap;
+    private final ByteInput.Capture element;
+    private InputFormat format = InputFormat.JSON_ARRAY;
+
+    Splitter(ByteInput bi, String origin, ParseListener out, boolean lineBounded) {
+      this.bi = bi;
+      this.origin = origin;
+      this.out = out;
+      this.lineBounded = lineBounded;
+      this.cap = new ByteInput.Capture(limits.maxRecordBytes());
+      this.element = new ByteInput.Capture(limits.maxRecordBytes());
+    }
+
+    /** A top-level JSON array (Management Activity API content blob), or several back to back. */
+    void readJsonArrays() throws IOException {
+      int next = bi.skipWhitespace();
       while (next == '[') {
         bi.read();
-        readArrayElements(bi, origin, null, out);
+        if (!readArrayElements(null, RecordNormalizer.Kind.ANY)) return;
         next = bi.skipWhitespace();
       }
       if (next >= 0) {
@@ -93,257 +197,326 @@ public final class InputReader {
         long line = bi.line();
         int b;
         while ((b = bi.read()) >= 0) rest.add(b);
-        out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "unexpected content after the end of the JSON array",
-            origin + ":" + line, new String(rest.data(), 0, rest.size(), StandardCharsets.UTF_8)));
+        out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "unexpected content after the end of the JSON "
+            + "array", origin + ":" + line, text(rest)));
       }
     }
-  }
 
-  /**
-   * Reads array elements after the opening bracket until the closing one. {@code envelopeKey} says how
-   * elements are interpreted: null for plain records, "records" for diagnostic envelopes.
-   */
-  private void readArrayElements(ByteInput bi, String origin, String envelopeKey, ParseListener out)
-      throws IOException {
-    ByteInput.Capture cap = new ByteInput.Capture(limits.maxRecordBytes());
-    int index = 0;
-    while (true) {
-      int b = bi.skipWhitespace();
-      if (b < 0) {
-        out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "the input ends inside a JSON array (truncated?)",
-            origin + ":" + bi.line(), null));
-        return;
-      }
-      if (b == ']') {
-        bi.read();
-        return;
-      }
-      if (b == ',') {
-        bi.read();
-        continue;
-      }
-      long line = bi.line();
-      cap.reset();
-      Scan s = scanValue(bi, cap);
-      String where = origin + ":" + line + "#" + index++;
-      if (s == Scan.EOF_INSIDE) {
-        out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "the input ends inside a record (truncated?)", where,
-            new String(cap.data(), 0, cap.size(), StandardCharsets.UTF_8)));
-        return;
-      }
-      emit(cap, where, InputFormat.JSON_ARRAY, envelopeKey, out);
-    }
-  }
-
-  private void emit(ByteInput.Capture cap, String where, InputFormat format, String envelopeKey, ParseListener out) {
-    if (cap.overflowed()) {
-      out.onReject(new Rejection(RejectReason.TOO_LARGE, "record of " + cap.total() + " bytes exceeds the limit of "
-          + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)", where,
-          new String(cap.data(), 0, Math.min(cap.size(), Rejection.MAX_RAW), StandardCharsets.UTF_8)));
-      return;
-    }
-    if ("records".equals(envelopeKey)) {
-      // Wrap so the normalizer applies envelope semantics (payload under "properties").
-      byte[] wrapped = wrapRecords(cap);
-      normalizer.normalizeBytes(wrapped, 0, wrapped.length, where, format.id(), new ParseListener() {
-        @Override public void onEvent(AuditEvent e) { out.onEvent(e); }
-        @Override public void onReject(Rejection r) { out.onReject(r); }
-      });
-      return;
-    }
-    normalizer.normalizeBytes(cap.data(), 0, cap.size(), where, format.id(), out);
-  }
-
-  private static byte[] wrapRecords(ByteInput.Capture cap) {
-    byte[] head = "{\"records\":[".getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[head.length + cap.size() + 2];
-    System.arraycopy(head, 0, out, 0, head.length);
-    System.arraycopy(cap.data(), 0, out, head.length, cap.size());
-    out[out.length - 2] = ']';
-    out[out.length - 1] = '}';
-    return out;
-  }
-
-  /**
-   * A sequence of top-level JSON objects: one (a record or an envelope document, possibly pretty-printed)
-   * or many (NDJSON, concatenated JSON). Envelope arrays under "records"/"value" are streamed element by
-   * element, so an Event Hubs capture or a Graph page of any size stays within the record limit.
-   */
-  private InputFormat readJsonStream(ByteInput bi, String origin, ParseListener out) throws IOException {
-    ByteInput.Capture cap = new ByteInput.Capture(limits.maxRecordBytes());
-    int values = 0;
-    InputFormat format = null;
-    while (true) {
-      int b = bi.skipWhitespace();
-      if (b < 0) break;
-      long line = bi.line();
-      String where = origin + ":" + line;
-      if (b != '{' && b != '[') {
-        // Garbage between records: reject the rest of the line and carry on.
-        ByteInput.Capture junk = new ByteInput.Capture(Rejection.MAX_RAW);
-        int c;
-        while ((c = bi.peek()) >= 0 && c != '\n') junk.add(bi.read());
-        if (format == null) {
-          format = InputFormat.NDJSON;
-          out.onFormat(origin, format);
+    /**
+     * Reads array elements after the opening bracket until the closing one; false when the input ended or (in
+     * NDJSON) the line ended inside the array.
+     */
+    private boolean readArrayElements(String label, RecordNormalizer.Kind kind) throws IOException {
+      int index = 0;
+      while (true) {
+        int b = skipWs();
+        if (b < 0) {
+          out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "the input ends inside a JSON array (truncated?)",
+              origin + ":" + bi.line(), null));
+          return false;
         }
-        out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "a line that is not a JSON object", where,
-            new String(junk.data(), 0, junk.size(), StandardCharsets.UTF_8)));
-        values++;
-        continue;
+        if (b == '\n') {
+          bi.read();
+          out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "the line ends inside a JSON array (truncated?)",
+              origin + ":" + (bi.line() - 1), null));
+          return false;
+        }
+        if (b == ']') {
+          bi.read();
+          return true;
+        }
+        if (b == ',') {
+          bi.read();
+          continue;
+        }
+        long line = bi.line();
+        element.reset();
+        Scan s = scanValue(element);
+        String where = origin + ":" + line + "#" + (label == null ? String.valueOf(index) : label + "[" + index + "]");
+        index++;
+        if (s != Scan.OK) {
+          out.onReject(new Rejection(RejectReason.MALFORMED_JSON, s == Scan.EOF_INSIDE
+              ? "the input ends inside a record (truncated?)" : "the line ends inside a record (truncated?)", where,
+              text(element)));
+          return false;
+        }
+        emit(element, where, kind);
       }
-      cap.reset();
-      TopLevel t = scanTopLevel(bi, cap, origin, out);
-      values++;
-      if (format == null) {
-        int next = bi.skipWhitespace();
-        format = next < 0 && values == 1 ? InputFormat.JSON_DOCUMENT : InputFormat.NDJSON;
-        out.onFormat(origin, format);
-      }
-      if (t == TopLevel.STREAMED) continue;
-      if (t == TopLevel.EOF_INSIDE) {
-        out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "the input ends inside a JSON object (truncated?)",
-            where, new String(cap.data(), 0, Math.min(cap.size(), Rejection.MAX_RAW), StandardCharsets.UTF_8)));
-        break;
-      }
-      emit(cap, where, format, null, out);
     }
-    if (format == null) {
-      format = InputFormat.UNKNOWN;
-      out.onFormat(origin, format);
+
+    /** In NDJSON mode a newline is reported (not skipped) so that a value cannot continue on the next line. */
+    private int skipWs() throws IOException {
+      if (!lineBounded) return bi.skipWhitespace();
+      while (true) {
+        int b = bi.peek();
+        if (b == ' ' || b == '\t' || b == '\r' || b == 0) bi.read();
+        else return b;
+      }
     }
-    return format;
-  }
 
-  private enum Scan { OK, EOF_INSIDE }
+    private void emit(ByteInput.Capture c, String where, RecordNormalizer.Kind kind) {
+      if (c.overflowed()) {
+        out.onReject(new Rejection(RejectReason.TOO_LARGE, "record of " + c.total() + " bytes exceeds the limit of "
+            + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)", where, text(c), true));
+        return;
+      }
+      normalizer.normalizeUnit(c.data(), 0, c.size(), where, format.id(), kind, null, out);
+    }
 
-  private enum TopLevel { CAPTURED, STREAMED, EOF_INSIDE }
+    /**
+     * A sequence of top-level JSON values: one document (a record or an envelope, possibly pretty-printed), NDJSON,
+     * or concatenated JSON. Garbage between values is rejected up to the end of its line.
+     */
+    void readJsonValues(InputFormat fmt) throws IOException {
+      this.format = fmt;
+      while (true) {
+        int b = bi.skipWhitespace();
+        if (b < 0) break;
+        long line = bi.line();
+        String where = origin + ":" + line;
+        if (b != '{' && b != '[') {
+          ByteInput.Capture junk = new ByteInput.Capture(Rejection.MAX_RAW);
+          int c;
+          while ((c = bi.peek()) >= 0 && c != '\n') junk.add(bi.read());
+          out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "a line that is not a JSON object", where,
+              text(junk)));
+          continue;
+        }
+        if (lineBounded && lineFastPath(where)) continue;
+        cap.reset();
+        Scan t = scanTopLevel(cap, where);
+        if (t == Scan.EOF_INSIDE) {
+          out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "the input ends inside a JSON object (truncated?)",
+              where, text(cap)));
+          break;
+        }
+        if (t == Scan.LINE_END_INSIDE) {
+          out.onReject(new Rejection(RejectReason.MALFORMED_JSON, "the line ends inside a JSON object (a truncated "
+              + "NDJSON line)", where, text(cap)));
+          continue;
+        }
+        if (cap.size() > 0) emit(cap, where, RecordNormalizer.Kind.ANY);
+      }
+    }
 
-  /** Scans one JSON value (object, array or scalar) into cap, consuming exactly its bytes. */
-  static Scan scanValue(ByteInput bi, ByteInput.Capture cap) throws IOException {
-    int first = bi.peek();
-    if (first != '{' && first != '[') {
-      // scalar: a string or a bare token
+    /**
+     * NDJSON fast path: when the whole line is in the read buffer and cannot hold a streamable envelope key, the
+     * line is one record unit, handed to the normalizer straight from the buffer (no copy, no per-byte state
+     * machine). Returns false (nothing consumed) when the slow path must scan the line.
+     */
+    private boolean lineFastPath(String where) throws IOException {
+      if (!bi.ensure()) return false;
+      byte[] buf = bi.buffer();
+      int start = bi.pos();
+      int lim = bi.limit();
+      int p = indexOfNewline(buf, start, lim);
+      if (p < 0) return false; // the line continues beyond the buffer (or the input ends without a newline)
+      int end = p;
+      if (end - start <= limits.maxRecordBytes()
+          && normalizer.tryFastUal(buf, start, end - start, where, format.id(), out)) {
+        bi.advance(p + 1, 1);
+        return true;
+      }
+      for (int q = start; q < end; q++) {
+        if (buf[q] == '"' && q + 1 < end) {
+          byte n = buf[q + 1];
+          if ((n == 'r' || n == 'R' || n == 'v' || n == 'V') && mayStream(buf, q + 1, end)) return false;
+        }
+      }
+      bi.advance(p + 1, 1);
+      if (end - start > limits.maxRecordBytes()) {
+        out.onReject(new Rejection(RejectReason.TOO_LARGE, "record of " + (end - start) + " bytes exceeds the "
+            + "limit of " + limits.maxRecordBytes() + " bytes (ualwatch.parse.max-record-bytes)", where,
+            new String(buf, start, Math.min(end - start, Rejection.MAX_RAW), StandardCharsets.UTF_8), true));
+        return true;
+      }
+      normalizer.normalizeUnit(buf, start, end - start, where, format.id(), RecordNormalizer.Kind.ANY, null, out);
+      return true;
+    }
+
+    /** At a key that starts with r or v: "records" or "value" (any case) followed by ':' and '['? */
+    private boolean mayStream(byte[] buf, int i, int lim) {
+      String[] names = {"records", "value"};
+      for (String name : names) {
+        int n = name.length();
+        if (i + n >= lim) continue;
+        boolean match = true;
+        for (int k = 0; k < n && match; k++) match = (buf[i + k] | 0x20) == name.charAt(k);
+        if (!match || buf[i + n] != '"') continue;
+        int j = i + n + 1;
+        while (j < lim && (buf[j] == ' ' || buf[j] == '\t')) j++;
+        if (j >= lim || buf[j] != ':') continue;
+        j++;
+        while (j < lim && (buf[j] == ' ' || buf[j] == '\t')) j++;
+        if (j < lim && buf[j] == '[') return true;
+      }
+      return false;
+    }
+
+    /** Scans one JSON value (object, array or scalar) into c, consuming exactly its bytes. */
+    private Scan scanValue(ByteInput.Capture c) throws IOException {
+      int first = bi.peek();
+      if (first == '{' || first == '[') return scanContainer(c, false);
       if (first == '"') {
-        cap.add(bi.read());
-        return scanStringRest(bi, cap) ? Scan.OK : Scan.EOF_INSIDE;
+        c.add(bi.read());
+        return scanStringRest(c);
       }
       int b;
       while ((b = bi.peek()) >= 0 && b != ',' && b != ']' && b != '}' && b != ' ' && b != '\n' && b != '\r'
           && b != '\t') {
-        cap.add(bi.read());
+        c.add(bi.read());
       }
+      if (c.total() == 0 && b >= 0 && b != '\n') c.add(bi.read()); // a stray '}': consume it, always progress
       return Scan.OK;
     }
-    int depth = 0;
-    while (true) {
-      int b = bi.read();
-      if (b < 0) return Scan.EOF_INSIDE;
-      cap.add(b);
-      if (b == '"') {
-        if (!scanStringRest(bi, cap)) return Scan.EOF_INSIDE;
-      } else if (b == '{' || b == '[') {
-        depth++;
-      } else if (b == '}' || b == ']') {
-        depth--;
-        if (depth == 0) return Scan.OK;
-      }
-    }
-  }
 
-  /** After an opening quote: consumes through the closing quote. */
-  private static boolean scanStringRest(ByteInput bi, ByteInput.Capture cap) throws IOException {
-    while (true) {
-      int b = bi.read();
-      if (b < 0) return false;
-      cap.add(b);
-      if (b == '\\') {
-        int n = bi.read();
-        if (n < 0) return false;
-        cap.add(n);
-      } else if (b == '"') {
-        return true;
-      }
-    }
-  }
-
-  /**
-   * Scans a top-level object. When a depth-1 key is "records" or "value" and its value is an array, the
-   * elements are streamed to the normalizer one by one and the object is reported as STREAMED.
-   */
-  private TopLevel scanTopLevel(ByteInput bi, ByteInput.Capture cap, String origin, ParseListener out)
-      throws IOException {
-    int first = bi.read();
-    cap.add(first);
-    if (first == '[') {
-      // An array in NDJSON: read its elements as records.
-      int depth = 1;
-      // Fall back to a simple scan; arrays per line are normalized as a whole.
-      while (depth > 0) {
+    /** After an opening quote: consumes through the closing quote. */
+    private Scan scanStringRest(ByteInput.Capture c) throws IOException {
+      while (true) {
         int b = bi.read();
-        if (b < 0) return TopLevel.EOF_INSIDE;
-        cap.add(b);
-        if (b == '"') {
-          if (!scanStringRest(bi, cap)) return TopLevel.EOF_INSIDE;
-        } else if (b == '{' || b == '[') {
-          depth++;
-        } else if (b == '}' || b == ']') {
-          depth--;
+        if (b < 0) return Scan.EOF_INSIDE;
+        if (b == '\n' && lineBounded) return Scan.LINE_END_INSIDE;
+        c.add(b);
+        if (b == '\\') {
+          int n = bi.read();
+          if (n < 0) return Scan.EOF_INSIDE;
+          if (n == '\n' && lineBounded) return Scan.LINE_END_INSIDE;
+          c.add(n);
+        } else if (b == '"') {
+          return Scan.OK;
         }
       }
-      return TopLevel.CAPTURED;
     }
-    int depth = 1;
-    boolean expectKey = true;
-    ByteInput.Capture key = new ByteInput.Capture(64);
-    String lastKey = null;
-    boolean streamed = false;
-    while (depth > 0) {
-      int b = bi.read();
-      if (b < 0) return TopLevel.EOF_INSIDE;
-      cap.add(b);
-      if (b == '"') {
-        if (depth == 1 && expectKey) {
-          key.reset();
-          while (true) {
-            int c = bi.read();
-            if (c < 0) return TopLevel.EOF_INSIDE;
-            cap.add(c);
-            if (c == '\\') {
-              int n = bi.read();
-              if (n < 0) return TopLevel.EOF_INSIDE;
-              cap.add(n);
-              key.add(n);
-              continue;
+
+    /** Scans a top-level value; objects may stream a "records"/"value" array (then c is left empty). */
+    private Scan scanTopLevel(ByteInput.Capture c, String where) throws IOException {
+      return scanContainer(c, bi.peek() == '{');
+    }
+
+    /**
+     * Scans an object or array starting at the next byte, working directly on the reader's buffer (bulk copies,
+     * no per-byte calls). With {@code streamable}, a depth-1 key "records" or "value" whose value is an array has
+     * its elements streamed to the normalizer one by one; c is then left empty and the rest of the object consumed.
+     * In NDJSON mode a line feed inside the value ends it (LINE_END_INSIDE, the line feed consumed).
+     */
+    private Scan scanContainer(ByteInput.Capture c, boolean streamable) throws IOException {
+      int depth = 0;
+      boolean inString = false;
+      boolean escaped = false;
+      boolean expectKey = false;
+      int keyStart = -1;
+      int keyEnd = -1;
+      boolean streamed = false;
+      while (true) {
+        if (!bi.ensure()) return Scan.EOF_INSIDE;
+        byte[] buf = bi.buffer();
+        int start = bi.pos();
+        int lim = bi.limit();
+        int p = start;
+        int newlines = 0;
+        Scan result = null;
+        boolean stream = false;
+        for (; p < lim; p++) {
+          byte b = buf[p];
+          if (inString) {
+            if (escaped) {
+              escaped = false;
+              if (b == '\n') {
+                newlines++;
+                if (lineBounded) {
+                  result = Scan.LINE_END_INSIDE;
+                  break;
+                }
+              }
+            } else if (b == '\\') {
+              escaped = true;
+            } else if (b == '"') {
+              inString = false;
+              if (keyStart >= 0 && keyEnd < 0) keyEnd = c.size() + (p - start);
+            } else if (b == '\n') {
+              newlines++;
+              if (lineBounded) {
+                result = Scan.LINE_END_INSIDE;
+                break;
+              }
             }
-            if (c == '"') break;
-            key.add(c);
+            continue;
           }
-          lastKey = key.overflowed() ? "" : new String(key.data(), 0, key.size(), StandardCharsets.UTF_8);
-          expectKey = false;
-        } else if (!scanStringRest(bi, cap)) {
-          return TopLevel.EOF_INSIDE;
-        }
-      } else if (b == ':' && depth == 1) {
-        if (lastKey != null && (lastKey.equalsIgnoreCase("records") || lastKey.equalsIgnoreCase("value"))) {
-          int n = bi.skipWhitespace();
-          if (n == '[') {
-            bi.read();
-            streamed = true;
-            String k = lastKey.equalsIgnoreCase("records") ? "records" : null;
-            readArrayElements(bi, origin + "." + lastKey.toLowerCase(), k, out);
-            cap.reset(); // the prefix is not a record; keep scanning to the end of the object
-            cap.add('{');
+          switch (b) {
+            case '"' -> {
+              inString = true;
+              if (depth == 1 && expectKey) {
+                keyStart = c.size() + (p - start) + 1;
+                keyEnd = -1;
+                expectKey = false;
+              }
+            }
+            case '{' -> {
+              depth++;
+              if (depth == 1) expectKey = true;
+            }
+            case '[' -> depth++;
+            case '}', ']' -> {
+              depth--;
+              if (depth <= 0) result = Scan.OK;
+            }
+            case ',' -> {
+              if (depth == 1) {
+                expectKey = true;
+                keyStart = -1;
+              }
+            }
+            case ':' -> {
+              if (depth == 1 && streamable && keyStart >= 0 && keyEnd > keyStart) stream = true;
+            }
+            case '\n' -> {
+              newlines++;
+              if (lineBounded) result = Scan.LINE_END_INSIDE;
+            }
+            default -> { }
+          }
+          if (result != null) break;
+          if (stream) {
+            p++;
+            break;
           }
         }
-      } else if (b == ',' && depth == 1) {
-        expectKey = true;
-      } else if (b == '{' || b == '[') {
-        depth++;
-      } else if (b == '}' || b == ']') {
-        depth--;
+        if (result == Scan.OK) {
+          c.add(buf, start, p + 1 - start);
+          bi.advance(p + 1, newlines);
+          if (streamed) c.reset();
+          return Scan.OK;
+        }
+        if (result == Scan.LINE_END_INSIDE) {
+          c.add(buf, start, p - start);
+          bi.advance(p + 1, newlines);
+          return Scan.LINE_END_INSIDE;
+        }
+        c.add(buf, start, p - start);
+        bi.advance(p, newlines);
+        if (stream) {
+          stream = false;
+          String key = c.overflowed() ? "" : new String(c.data(), keyStart, keyEnd - keyStart, StandardCharsets.UTF_8);
+          keyStart = -1;
+          if (key.equalsIgnoreCase("records") || key.equalsIgnoreCase("value")) {
+            int n = skipWs();
+            if (n == '[') {
+              bi.read();
+              streamed = true;
+              boolean envelope = key.equalsIgnoreCase("records");
+              boolean complete = readArrayElements(key.toLowerCase(java.util.Locale.ROOT),
+                  envelope ? RecordNormalizer.Kind.ENVELOPE_ELEMENT : RecordNormalizer.Kind.ANY);
+              c.reset();
+              if (!complete) return Scan.OK; // the element scan reported the problem
+              c.add('{');
+            }
+          }
+        }
       }
     }
-    return streamed ? TopLevel.STREAMED : TopLevel.CAPTURED;
+
+    private String text(ByteInput.Capture c) {
+      return new String(c.data(), 0, Math.min(c.size(), Rejection.MAX_RAW), StandardCharsets.UTF_8);
+    }
   }
 }

@@ -16,6 +16,14 @@ public final class Rejection {
   private final boolean rawTruncated;
 
   public Rejection(RejectReason reason, String message, String origin, String raw) {
+    this(reason, message, origin, raw, false);
+  }
+
+  /**
+   * @param rawIsPrefix true when {@code raw} is already only the start of the record (the reader kept no more),
+   *     so {@link #rawTruncated()} is true even when it fits
+   */
+  public Rejection(RejectReason reason, String message, String origin, String raw, boolean rawIsPrefix) {
     this.reason = Objects.requireNonNull(reason);
     this.message = message == null ? reason.description() : message;
     this.origin = origin;
@@ -24,7 +32,7 @@ public final class Rejection {
       this.rawTruncated = true;
     } else {
       this.raw = raw;
-      this.rawTruncated = false;
+      this.rawTruncated = rawIsPrefix && raw != null;
     }
   }
 

@@ -40,14 +40,34 @@ public final class UalNormalizer {
     return o.has("creationtime") && (o.has("operation") || o.has("recordtype"));
   }
 
+  /** Like {@link #looksLikeUal} but counting what the surrounding wrapper supplies. */
+  static boolean looksLikeUal(CiObject o, Fallbacks fb) {
+    if (fb == null) return looksLikeUal(o);
+    return (o.has("creationtime") || fb.creationTime != null)
+        && (o.has("operation") || o.has("recordtype") || fb.operation != null || fb.recordType != null);
+  }
+
   public AuditEvent normalize(CiObject r, String raw, String origin, String format) throws RejectException {
+    return normalize(r, null, raw, origin, format, "ual");
+  }
+
+  /**
+   * @param r the UAL record (case-insensitive view)
+   * @param fb values from around the record, used only where the record has none (may be null)
+   * @param shape the record shape reported in {@link AuditEvent#shape}
+   */
+  AuditEvent normalize(CiObject r, Fallbacks fb, String raw, String origin, String format, String shape)
+      throws RejectException {
+    if (fb == null) fb = Fallbacks.none();
     AuditEvent e = new AuditEvent();
     e.source = EventSource.UAL;
     e.format = format;
+    e.shape = shape;
     e.origin = origin;
     e.raw = raw;
 
     String created = r.text("creationtime");
+    if (created == null) created = fb.creationTime;
     if (created == null) throw new RejectException(RejectReason.MISSING_TIME, "the record has no CreationTime");
     e.eventTime = Times.parse(created);
     if (e.eventTime == null) {
@@ -55,10 +75,12 @@ public final class UalNormalizer {
     }
 
     e.recordId = r.text("id");
+    if (e.recordId == null) e.recordId = fb.recordId;
     if (e.recordId == null) e.recordId = r.firstText("identity", "recordid");
     if (e.recordId == null) e.recordId = SyntheticIds.of(raw);
 
     JsonNode rt = r.get("recordtype");
+    if (rt == null || Json.text(rt) == null) rt = fb.recordType;
     if (rt != null) {
       Integer n = Json.intValue(rt);
       if (n == null) {
@@ -67,20 +89,23 @@ public final class UalNormalizer {
       }
       e.recordType = n;
     }
-    e.operation = stripTrailingPeriod(r.text("operation"));
+    String op = r.text("operation");
+    e.operation = stripTrailingPeriod(op != null ? op : fb.operation);
     e.workload = r.text("workload");
     e.resultStatus = r.text("resultstatus");
     String tenant = r.firstText("organizationid", "tenantid");
-    e.tenantId = tenant == null ? "unknown" : tenant.strip().toLowerCase(Locale.ROOT);
+    if (tenant == null) tenant = fb.tenantId;
+    e.tenantId = tenant == null ? "unknown" : lowerAscii(tenant.strip());
     e.userType = Json.intValue(r.get("usertype"));
     if (e.userType == null) e.userType = UserTypes.byName(r.text("usertype"));
 
     String userId = r.text("userid");
+    if (userId == null) userId = fb.userId;
     e.actorKind = Identities.classify(userId, e.userType);
     e.actor = Identities.normalize(userId, e.actorKind);
     String tokenObjectId = r.text("tokenobjectid");
     if (tokenObjectId != null) {
-      e.actorObjectId = tokenObjectId.toLowerCase(Locale.ROOT);
+      e.actorObjectId = lowerAscii(tokenObjectId);
     } else if ("AzureActiveDirectory".equalsIgnoreCase(e.workload)) {
       String userKey = r.text("userkey");
       if (userKey != null && Identities.isGuid(userKey)) e.actorObjectId = userKey.toLowerCase(Locale.ROOT);
@@ -88,7 +113,7 @@ public final class UalNormalizer {
 
     // Mailbox records (RecordType 2, 3, 50) and their client details.
     String owner = r.text("mailboxownerupn");
-    if (owner != null) e.mailboxOwner = owner.strip().toLowerCase(Locale.ROOT);
+    if (owner != null) e.mailboxOwner = lowerAscii(owner.strip());
     e.mailboxGuid = r.text("mailboxguid");
     e.logonType = Json.intValue(r.get("logontype"));
     if (e.logonType == null) e.logonType = LogonTypes.byName(r.firstText("logontype", "logon_type"));
@@ -98,12 +123,14 @@ public final class UalNormalizer {
     e.appId = lowerGuid(r.text("appid"));
     e.clientAppId = lowerGuid(r.text("clientappid"));
     String tokenTenant = r.text("tokentenantid");
-    if (tokenTenant != null) e.tokenTenantId = tokenTenant.toLowerCase(Locale.ROOT);
+    if (tokenTenant != null) e.tokenTenantId = lowerAscii(tokenTenant);
+    String server = r.text("originatingserver");
+    if (server != null && !server.isBlank()) putAttr(e, "originatingServer", server.strip());
 
-    // Client IP: Exchange writes ClientIPAddress, most others ClientIP, STS logons also ActorIpAddress.
-    String ip = r.firstText("clientipaddress", "clientip", "actoripaddress", "client_ipaddress", "ipaddress");
-    e.clientIpRaw = ip;
-    e.clientIp = IpAddresses.normalize(ip);
+    // Client IP: Exchange writes ClientIPAddress, most others ClientIP, STS logons also ActorIpAddress. The first
+    // one that is an address wins; OriginatingServer is a host name and is never read as an IP.
+    pickIp(e, r.text("clientipaddress"), r.text("clientip"), r.text("actoripaddress"), r.text("ipaddress"),
+        fb.clientIp);
 
     CiObject ctx = CiObject.of(Json.reparse(r.get("appaccesscontext"), mapper));
     if (ctx != null) {
@@ -131,8 +158,12 @@ public final class UalNormalizer {
     e.operationCount = count == null || count < 1 ? 1 : count;
     collectItems(e, r);
 
-    // STS logons (RecordType 15) and legacy account logons.
-    if (e.clientAppId == null) e.clientAppId = lowerGuid(r.text("applicationid"));
+    // STS logons (RecordType 15) and legacy account logons. ApplicationId is the Entra app (a GUID) there;
+    // anything else (Defender's numeric ids) is never a client app id.
+    if (e.clientAppId == null) {
+      String appIdField = r.text("applicationid");
+      if (appIdField != null && Identities.isGuid(appIdField.strip())) e.clientAppId = lowerGuid(appIdField);
+    }
     JsonNode ext = Json.reparse(r.get("extendedproperties"), mapper);
     if (ext != null) {
       e.userAgent = Json.nameValue(ext, "UserAgent");
@@ -142,6 +173,7 @@ public final class UalNormalizer {
       String method = Json.nameValue(ext, "UserAuthenticationMethod");
       if (method != null) putAttr(e, "userAuthenticationMethod", method);
     }
+    if (e.userAgent == null) e.userAgent = r.text("useragent");
     JsonNode dev = Json.reparse(r.get("deviceproperties"), mapper);
     if (dev != null) {
       String sid = Json.nameValue(dev, "SessionId");
@@ -153,8 +185,9 @@ public final class UalNormalizer {
       String compliant = Json.nameValue(dev, "IsCompliant");
       if (compliant != null) putAttr(e, "deviceCompliant", compliant);
     }
+    // AADSTS code: records write ErrorNumber (a string); the schema page names it ErrorCode.
     JsonNode err = r.get("errornumber");
-    if (err == null) err = r.get("errorcode");
+    if (err == null || Json.text(err) == null) err = r.get("errorcode");
     e.errorCode = Json.intValue(err);
     String logonError = r.text("logonerror");
     if (logonError != null) putAttr(e, "logonError", logonError);
@@ -177,7 +210,8 @@ public final class UalNormalizer {
         if (name != null) putAttr(e, "param." + name, v == null ? "" : (v.isContainerNode() ? v.toString() : Json.text(v)));
       }
     }
-    // Directory operations: Target and ModifiedProperties by name.
+    // Directory operations: Target and ModifiedProperties by name. NewValue is often JSON inside a string
+    // (["True"], [{...}]): the text is kept as written, and a JSON array of scalars is also unwrapped.
     JsonNode modified = Json.reparse(r.get("modifiedproperties"), mapper);
     if (modified != null && modified.isArray()) {
       int n = 0;
@@ -185,8 +219,12 @@ public final class UalNormalizer {
         if (n++ >= MAX_PARAMETERS) break;
         String name = Json.text(Json.get(p, "Name"));
         if (name == null) continue;
-        String nv = Json.text(Json.get(p, "NewValue"));
-        if (nv != null) putAttr(e, "modified." + name, nv);
+        JsonNode nvNode = Json.get(p, "NewValue");
+        String nv = nvNode == null ? null : (nvNode.isContainerNode() ? nvNode.toString() : Json.text(nvNode));
+        if (nv == null) continue;
+        putAttr(e, "modified." + name, nv);
+        String unwrapped = scalarList(Json.reparse(nvNode, mapper));
+        if (unwrapped != null) putAttr(e, "modified." + name + ".values", unwrapped);
       }
     }
     JsonNode target = r.get("target");
@@ -200,6 +238,36 @@ public final class UalNormalizer {
     }
     e.outcome = outcome(e);
     return e;
+  }
+
+  /** The values of a JSON array of scalars joined by ", ", else null. */
+  private static String scalarList(JsonNode n) {
+    if (n == null || !n.isArray()) return null;
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode v : n) {
+      if (v.isContainerNode()) return null;
+      String t = Json.text(v);
+      if (t == null) continue;
+      if (sb.length() > 0) sb.append(", ");
+      sb.append(t);
+    }
+    return sb.toString();
+  }
+
+  /** Sets clientIp from the first candidate that is an address, clientIpRaw to that one (or the first given). */
+  static void pickIp(AuditEvent e, String... candidates) {
+    String firstRaw = null;
+    for (String c : candidates) {
+      if (c == null) continue;
+      if (firstRaw == null) firstRaw = c;
+      String n = IpAddresses.normalize(c);
+      if (n != null) {
+        e.clientIp = n;
+        e.clientIpRaw = c;
+        return;
+      }
+    }
+    e.clientIpRaw = firstRaw;
   }
 
   private void collectItems(AuditEvent e, CiObject r) {
@@ -252,7 +320,7 @@ public final class UalNormalizer {
     String op = e.operation;
     if ("UserLoginFailed".equals(op)) return Outcome.FAILURE;
     if ("UserLoggedIn".equals(op)) {
-      return e.errorCode == null || e.errorCode == 0 ? Outcome.SUCCESS : Outcome.FAILURE;
+      return e.errorCode == null ? Outcome.SUCCESS : errorOutcome(e.errorCode);
     }
     String s = e.resultStatus;
     if (s == null) return Outcome.UNKNOWN;
@@ -265,6 +333,14 @@ public final class UalNormalizer {
         return Outcome.UNKNOWN;
     }
   }
+
+  /** AADSTS code → outcome: 0 success; 50140 (keep-me-signed-in interrupt) is not a failure; any other code is. */
+  static Outcome errorOutcome(int code) {
+    return code == 0 || code == KMSI_INTERRUPT ? Outcome.SUCCESS : Outcome.FAILURE;
+  }
+
+  /** AADSTS50140: the "keep me signed in" interrupt, shown after a successful authentication. */
+  static final int KMSI_INTERRUPT = 50140;
 
   static void putAttr(AuditEvent e, String name, String value) {
     if (value == null) return;
@@ -282,7 +358,21 @@ public final class UalNormalizer {
     if (v == null) return null;
     String s = v.strip();
     if (s.isEmpty()) return null;
-    return Identities.isGuid(s) ? s.toLowerCase(Locale.ROOT) : s;
+    if (!Identities.isGuid(s)) return s;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'F') return s.toLowerCase(Locale.ROOT);
+    }
+    return s;
+  }
+
+  /** Lower-cases ASCII text only when it has upper-case letters (no copy for the common case). */
+  static String lowerAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c >= 'A' && c <= 'Z') || c > 127) return s.toLowerCase(Locale.ROOT);
+    }
+    return s;
   }
 
   static String clip(String s, int max) {
@@ -332,9 +422,13 @@ public final class UalNormalizer {
       }
       if (userType != null && (userType == 5 || userType == 6)) return ActorKind.APP;
       if (userType != null && (userType == 3 || userType == 4)) return ActorKind.SYSTEM;
+      if (s.regionMatches(true, 0, "ServicePrincipal_", 0, 17) || s.equalsIgnoreCase("app@sharepoint")) {
+        return ActorKind.APP;
+      }
       if (s.regionMatches(true, 0, "NT AUTHORITY", 0, 12) || s.startsWith("S-1-")
-          || s.regionMatches(true, 0, "ServicePrincipal_", 0, 17)) {
-        return s.regionMatches(true, 0, "ServicePrincipal_", 0, 17) ? ActorKind.APP : ActorKind.SYSTEM;
+          || s.regionMatches(true, s.length() - 7, "\\system", 0, 7)
+          || s.regionMatches(true, 0, "Microsoft.Exchange.", 0, 19) || s.equalsIgnoreCase("system")) {
+        return ActorKind.SYSTEM;
       }
       if (s.indexOf('@') > 0) return ActorKind.USER;
       if (isGuid(s)) return ActorKind.APP;
@@ -345,7 +439,7 @@ public final class UalNormalizer {
       if (userId == null) return null;
       String s = userId.strip();
       if (s.isEmpty()) return null;
-      return kind == ActorKind.USER || kind == ActorKind.APP ? s.toLowerCase(Locale.ROOT) : s;
+      return kind == ActorKind.USER || kind == ActorKind.APP ? lowerAscii(s) : s;
     }
 
     public static boolean isGuid(String s) {
@@ -354,7 +448,7 @@ public final class UalNormalizer {
         char c = s.charAt(i);
         if (i == 8 || i == 13 || i == 18 || i == 23) {
           if (c != '-') return false;
-        } else if (Character.digit(c, 16) < 0) {
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
           return false;
         }
       }

@@ -12,8 +12,33 @@ public final class IpAddresses {
 
   /** Returns the canonical address text, or null when the value is not an IP address. */
   public static String normalize(String value) {
+    if (value != null && isCanonicalV4(value)) return value; // the common case: no parsing, no new string
     byte[] b = parse(value);
     return b == null ? null : format(b);
+  }
+
+  /** True for a dotted quad already in canonical form (no leading zeros, no spaces, each part 0-255). */
+  static boolean isCanonicalV4(String s) {
+    int n = s.length();
+    if (n < 7 || n > 15) return false;
+    int parts = 0;
+    int i = 0;
+    while (i < n) {
+      int start = i;
+      int v = 0;
+      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        v = v * 10 + (s.charAt(i) - '0');
+        i++;
+      }
+      int len = i - start;
+      if (len == 0 || len > 3 || v > 255 || (len > 1 && s.charAt(start) == '0')) return false;
+      parts++;
+      if (i == n) break;
+      if (s.charAt(i) != '.' || parts == 4) return false;
+      i++;
+      if (i == n) return false;
+    }
+    return parts == 4;
   }
 
   /**

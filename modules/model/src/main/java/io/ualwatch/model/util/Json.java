@@ -28,6 +28,10 @@ public final class Json {
 
   /** Text of a scalar; numbers and booleans as their text; null for absent, JSON null, empty and containers. */
   public static String text(JsonNode v) {
+    if (v instanceof com.fasterxml.jackson.databind.node.TextNode t) { // the common case, without virtual calls
+      String s = t.textValue();
+      return s.isEmpty() ? null : s;
+    }
     if (v == null || v.isNull() || v.isContainerNode()) return null;
     String s = v.asText();
     return s == null || s.isEmpty() ? null : s;
@@ -119,6 +123,23 @@ public final class Json {
     } catch (Exception e) {
       return null;
     }
+  }
+
+  /**
+   * Like {@link #reparse} but reports why embedded JSON could not be read: returns the container, or null when
+   * the value is absent, empty or plain text that does not start with '{' or '['; throws when it starts like JSON
+   * but does not parse (the caller turns that into a rejection).
+   */
+  public static JsonNode parseEmbedded(JsonNode v, com.fasterxml.jackson.databind.ObjectMapper mapper)
+      throws java.io.IOException {
+    if (v == null) return null;
+    if (v.isContainerNode()) return v;
+    String s = text(v);
+    if (s == null) return null;
+    String t = s.strip();
+    if (t.isEmpty() || (t.charAt(0) != '{' && t.charAt(0) != '[')) return null;
+    JsonNode parsed = mapper.readTree(t);
+    return parsed != null && parsed.isContainerNode() ? parsed : null;
   }
 
   public static ObjectNode asObject(JsonNode v) {

@@ -70,9 +70,98 @@ public final class Times {
         }
       }
       if (i != n) return null;
-      LocalDateTime ldt = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
-      return ldt.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+      if (month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) {
+        LocalDateTime ldt = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+        return ldt.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+      }
+      // Fast path for days every month has: epoch seconds computed directly (no LocalDateTime).
+      long days = LocalDate.of(year, month, day).toEpochDay();
+      return Instant.ofEpochSecond(days * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds, nanos);
     } catch (DateTimeException | IndexOutOfBoundsException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A date-time from a Log Analytics / Sentinel CSV export column whose header carries the zone
+   * ({@code TimeGenerated [UTC]}): ISO as {@link #parse}, or the portal's en-US text
+   * {@code M/D/YYYY[,] h:mm[:ss[.fffffff]] AM|PM}, or the 24-hour day-first text {@code D.M.YYYY[,] H:mm[:ss]}.
+   * Slash dates without AM/PM are ambiguous (month-first or day-first) and return null.
+   */
+  public static Instant parseExportUtc(String text) {
+    Instant iso = parse(text);
+    if (iso != null || text == null) return iso;
+    String s = text.strip();
+    if (s.length() < 12 || s.length() > 40) return null;
+    int i = 0;
+    int[] date = new int[3];
+    char sep = 0;
+    for (int k = 0; k < 3; k++) {
+      int start = i;
+      int v = 0;
+      while (i < s.length() && Character.isDigit(s.charAt(i)) && i - start < 4) v = v * 10 + (s.charAt(i++) - '0');
+      if (i == start) return null;
+      date[k] = v;
+      if (k < 2) {
+        if (i >= s.length()) return null;
+        char c = s.charAt(i++);
+        if (sep == 0) sep = c;
+        if (c != sep || (c != '/' && c != '.')) return null;
+      }
+    }
+    if (i < s.length() && s.charAt(i) == ',') i++;
+    if (i >= s.length() || s.charAt(i) != ' ') return null;
+    while (i < s.length() && s.charAt(i) == ' ') i++;
+    int[] t = new int[3];
+    int parts = 0;
+    int nanos = 0;
+    while (parts < 3) {
+      int start = i;
+      int v = 0;
+      while (i < s.length() && Character.isDigit(s.charAt(i)) && i - start < 2) v = v * 10 + (s.charAt(i++) - '0');
+      if (i == start) return null;
+      t[parts++] = v;
+      if (i < s.length() && s.charAt(i) == ':') {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (parts < 2) return null;
+    if (i < s.length() && s.charAt(i) == '.') {
+      i++;
+      int start = i;
+      while (i < s.length() && Character.isDigit(s.charAt(i))) {
+        if (i - start < 9) nanos = nanos * 10 + (s.charAt(i) - '0');
+        i++;
+      }
+      int len = i - start;
+      if (len == 0) return null;
+      for (int k = len; k < 9; k++) nanos *= 10;
+    }
+    String rest = s.substring(i).strip().toUpperCase(java.util.Locale.ROOT);
+    int year;
+    int month;
+    int day;
+    int hour = t[0];
+    if (sep == '/') {
+      if (!rest.equals("AM") && !rest.equals("PM")) return null; // M/D vs D/M cannot be told apart
+      if (hour < 1 || hour > 12) return null;
+      if (rest.equals("AM") && hour == 12) hour = 0;
+      if (rest.equals("PM") && hour != 12) hour += 12;
+      month = date[0];
+      day = date[1];
+      year = date[2];
+    } else {
+      if (!rest.isEmpty()) return null;
+      day = date[0];
+      month = date[1];
+      year = date[2];
+    }
+    if (year < 1000) return null;
+    try {
+      return LocalDateTime.of(year, month, day, hour, t[1], t[2], nanos).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
       return null;
     }
   }

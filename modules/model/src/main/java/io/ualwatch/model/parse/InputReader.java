@@ -1,5 +1,6 @@
 package io.ualwatch.model.parse;
 
+import io.ualwatch.model.AuditEvent;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +37,81 @@ public final class InputReader {
     return normalizer;
   }
 
-  /** Reads the whole stream; returns the detected format. Never throws for bad content. */
-  public InputFormat read(InputStream raw, String originName, ParseListener out) {
+  /**
+   * Reads the whole stream; returns the detected format. Never throws for bad content. An exception thrown by
+   * the listener itself (a sink that failed, or a caller that stops reading on purpose) is not a parser bug: it
+   * ends the read and reaches the caller unchanged.
+   */
+  public InputFormat read(InputStream raw, String originName, ParseListener listener) {
+    ParseListener out = new Guarded(listener);
+    try {
+      return read0(raw, originName, out);
+    } catch (ListenerFailure f) {
+      throw f.getCause();
+    }
+  }
+
+  /**
+   * Carries an exception of the listener's own through the parser. An Error, so that the parser's guards against
+   * its own bugs ({@code catch (RuntimeException | StackOverflowError)}) let it pass untouched.
+   */
+  private static final class ListenerFailure extends Error {
+    private static final long serialVersionUID = 1L;
+
+    ListenerFailure(RuntimeException cause) {
+      super(null, cause, false, false);
+    }
+
+    @Override
+    public synchronized RuntimeException getCause() {
+      return (RuntimeException) super.getCause();
+    }
+  }
+
+  /** Marks the listener's exceptions so that they are not taken for parser bugs. */
+  private record Guarded(ParseListener l) implements ParseListener {
+    @Override public void onEvent(AuditEvent e) {
+      try {
+        l.onEvent(e);
+      } catch (RuntimeException x) {
+        throw new ListenerFailure(x);
+      }
+    }
+
+    @Override public void onReject(Rejection r) {
+      try {
+        l.onReject(r);
+      } catch (RuntimeException x) {
+        throw new ListenerFailure(x);
+      }
+    }
+
+    @Override public void onFormat(String origin, InputFormat format) {
+      try {
+        l.onFormat(origin, format);
+      } catch (RuntimeException x) {
+        throw new ListenerFailure(x);
+      }
+    }
+
+    @Override public void onProgress(long bytesRead) {
+      try {
+        l.onProgress(bytesRead);
+      } catch (RuntimeException x) {
+        throw new ListenerFailure(x);
+      }
+    }
+
+    @Override public void onWarning(String origin, String message) {
+      try {
+        l.onWarning(origin, message);
+      } catch (RuntimeException x) {
+        throw new ListenerFailure(x);
+      }
+    }
+  }
+
+  private InputFormat read0(InputStream raw, String originName, ParseListener out) {
     InputFormat format = InputFormat.UNKNOWN;
     ByteInput bi = null;
     try {

@@ -17,4 +17,17 @@ public interface TenantFacts {
     int h = DetectionSettings.hourOf(time);
     return signInsInHour(tenant, h) || signInsInHour(tenant, h - 1);
   }
+
+  /**
+   * The sign-in feed already delivered at {@code since}: sign-ins in its hour or in the 48 hours before. False at
+   * the beginning of the data (the first day of a 7-day backlog, the start of an export), where the absence of a
+   * sign-in says nothing because the feed had not started yet.
+   */
+  default boolean signInFeedCovers(String tenant, long since) {
+    int h = DetectionSettings.hourOf(since);
+    for (int i = 0; i <= 48; i++) {
+      if (signInsInHour(tenant, h - i)) return true;
+    }
+    return false;
+  }
 }

@@ -172,6 +172,7 @@ class UserAndTokenRulesTest {
   @Test
   void mailReadWithATokenThatNeverSignedInIsRaisedAfterTheGraceAndWithdrawnByALateSignIn() throws Exception {
     var h = tokenHarness();
+    feedActive(h, -20 * H); // the feed delivered before the search window (24 h before the token) began
     feedActive(h, 10 * H);
     feed(h, access(10 * H + 5 * 60_000L, "forged-token", null));
     both(h, Events.T0 + 10 * H + 2 * H); // grace not over yet
@@ -185,6 +186,22 @@ class UserAndTokenRulesTest {
     feed(h, Events.signIn(U, 10 * H, "73.109.10.1", SEATTLE, null, "forged-token"));
     List<Alert> all = h.extractOutputValues();
     assertEquals(AlertStatus.WITHDRAWN, all.get(all.size() - 1).status);
+    both(h, Events.T0 + 400 * Events.DAY);
+    assertEquals(0, keyedEntries(h), "state left");
+    assertEquals(0, h.numEventTimeTimers(), "timers left");
+    h.close();
+  }
+
+  @Test
+  void atTheBeginningOfTheSignInFeedAnAbsenceProvesNothing() throws Exception {
+    // The feed starts 3 hours before the access (the first hours of a backfill): the token's sign-in may well
+    // lie before the feed's first record, so the access is not evaluated.
+    var h = tokenHarness();
+    feedActive(h, 7 * H);
+    feedActive(h, 10 * H);
+    feed(h, access(10 * H + 5 * 60_000L, "token-from-before-the-feed", null));
+    both(h, Events.T0 + 20 * H);
+    assertEquals(List.of(), h.extractOutputValues());
     both(h, Events.T0 + 400 * Events.DAY);
     assertEquals(0, keyedEntries(h), "state left");
     assertEquals(0, h.numEventTimeTimers(), "timers left");

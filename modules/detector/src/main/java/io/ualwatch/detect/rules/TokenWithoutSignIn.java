@@ -46,8 +46,9 @@ public final class TokenWithoutSignIn implements java.io.Serializable {
           + "exists (Entra sign-in uniqueTokenIdentifier / sessionId, UAL UserLoggedIn DeviceProperties SessionId) "
           + "from `rules.token-without-signin.lookback` before the token's issue time until "
           + "`rules.token-without-signin.grace` after the access. Evaluated only when the tenant's sign-in feed "
-          + "delivered sign-ins in the hour of the access or the hour before; otherwise the access is not "
-          + "evaluated. The check waits for the watermark (access time + grace), so these alerts come hours "
+          + "delivered sign-ins in the hour of the access or the hour before, and had already delivered at the start "
+          + "of the search window (so the first day of a backfill or of an export is not evaluated); otherwise the "
+          + "access is not evaluated. The check waits for the watermark (access time + grace), so these alerts come hours "
           + "after the access, never before the sign-in had its chance to arrive. Critical from a hosting/VPN "
           + "network or for an app that is not Microsoft first-party.",
       "Storm-0558 read mailboxes with tokens forged from a stolen signing key: no sign-in ever produced them. A "
@@ -160,6 +161,12 @@ public final class TokenWithoutSignIn implements java.io.Serializable {
     }
     if (!ctx.tenantFacts().signInFeedActive(d.tenantId, d.time)) {
       d.facts.put("notEvaluated", "sign-in feed inactive");
+      store.put(CHECKS, sub, d);
+      return;
+    }
+    if (!ctx.tenantFacts().signInFeedCovers(d.tenantId, lo)) {
+      // the search window starts before the sign-in feed does (the beginning of the data): absence proves nothing
+      d.facts.put("notEvaluated", "sign-in feed starts after the search window");
       store.put(CHECKS, sub, d);
       return;
     }

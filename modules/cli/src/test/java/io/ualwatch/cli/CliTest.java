@@ -73,6 +73,31 @@ class CliTest {
     assertTrue(r.out().contains("mixed.ndjson:2"), "each rejection is listed with where it is: " + r.out());
   }
 
+  /** The parsers' folder of every format, with its manifest of what each file holds (written by hand). */
+  @Test
+  void validateOnAFolderMixingEveryFormatParsesEveryRecordAndRejectsEachGarbageOneWithItsReason(@TempDir Path tmp)
+      throws Exception {
+    Path dir = ROOT.resolve("modules/model/src/test/resources/mixed-formats");
+    JsonNode manifest = new ObjectMapper().readTree(ROOT.resolve("modules/model/src/test/resources/mixed-formats.expected.json").toFile());
+    long events = 0;
+    java.util.Map<String, String> rejections = new java.util.TreeMap<>();
+    for (var f = manifest.fields(); f.hasNext(); ) {
+      var e = f.next();
+      events += e.getValue().path("events").asLong();
+      e.getValue().path("rejections").fields().forEachRemaining(r -> rejections.put(r.getKey(), r.getValue().asText()));
+    }
+    Path summary = tmp.resolve("summary.json");
+    Run r = run("validate", dir.toString(), "--summary-json", summary.toString());
+    assertEquals(3, r.code(), r.out() + r.err());
+    JsonNode s = new ObjectMapper().readTree(summary.toFile());
+    assertEquals(events, s.path("parsed").asLong(), r.out());
+    assertEquals(rejections.size(), s.path("rejected").asLong(), r.out());
+    for (var e : rejections.entrySet()) {
+      assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(e.getKey()) + "\\s+" + e.getValue())
+          .matcher(r.out()).find(), "rejection " + e + " listed: " + r.out());
+    }
+  }
+
   @Test
   void usageErrorsExitWithTwoAndSayWhatToFix() {
     Run missing = run("hunt", "/no/such/file.json");

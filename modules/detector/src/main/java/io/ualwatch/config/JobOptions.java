@@ -36,6 +36,11 @@ public final class JobOptions {
           + "otherwise).");
   public static final Option<String> TOPIC_DEADLETTER = Option.string("topics.deadletter", "ualwatch.deadletter",
       "Topic for records that could not be parsed, with the reason, the raw bytes and the source offset.");
+  public static final Option<String> TOPIC_CONTROL = Option.string("topics.control", "ualwatch.control",
+      "Compacted topic of live configuration changes (key = a detection option, value = its new value; a tombstone "
+          + "or empty value reverts it), applied by the running job without a restart and kept across restarts; "
+          + "written by 'ualwatch rules set|allow|disable|enable|unset'. Always read from its beginning. Empty "
+          + "disables live control.");
   public static final Option<Delivery> DELIVERY = Option.enumeration("job.delivery", Delivery.class,
       Delivery.EXACTLY_ONCE, "exactly-once (Kafka transactions committed on checkpoints: alerts are visible to "
           + "read_committed consumers after each checkpoint) or at-least-once (lowest latency; alert ids are "
@@ -124,7 +129,7 @@ public final class JobOptions {
       "ASN table for IPv6 when overriding the fetched data.");
 
   public static final List<Option<?>> ALL = List.of(BOOTSTRAP, CLIENT_PROPERTIES, GROUP_ID, START_FROM, TOPIC_AUDIT,
-      TOPIC_SIGNINS, TOPIC_ALERTS, TOPIC_DEADLETTER, DELIVERY, CHECKPOINT_INTERVAL, PARALLELISM, STATE_DIR,
+      TOPIC_SIGNINS, TOPIC_ALERTS, TOPIC_DEADLETTER, TOPIC_CONTROL, DELIVERY, CHECKPOINT_INTERVAL, PARALLELISM, STATE_DIR,
       OUT_OF_ORDERNESS, IDLENESS, DEDUPE_TTL, TRANSACTIONAL_ID_PREFIX, ALERTS_FORMAT, TOPIC_ALERTS_ECS, TOPIC_ALERTS_CEF,
       SYSLOG_ENABLED, SYSLOG_HOST, SYSLOG_PORT, SYSLOG_PROTOCOL, SYSLOG_FORMAT, SYSLOG_FACILITY, SYSLOG_HOSTNAME,
       SYSLOG_APP_NAME, SYSLOG_MIN_SEVERITY, SYSLOG_MAX_MESSAGE_BYTES, SYSLOG_CONNECT_TIMEOUT, SYSLOG_TRUSTSTORE,

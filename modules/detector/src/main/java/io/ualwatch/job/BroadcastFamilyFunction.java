@@ -1,5 +1,7 @@
 package io.ualwatch.job;
 
+import io.ualwatch.config.Config;
+import io.ualwatch.config.LiveControl;
 import io.ualwatch.config.UalwatchOptions;
 import io.ualwatch.detect.AlertCodec;
 import io.ualwatch.detect.DetectContext;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -20,18 +23,33 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A detector family that also reads tenant-wide facts (sign-in feed activity), broadcast to every instance. */
+/**
+ * A detector family with broadcast side inputs: tenant-wide facts (sign-in feed activity) for the families that
+ * read them, and live configuration changes from the control topic for every family. Configuration changes are
+ * kept in broadcast state (checkpointed, so they survive a restart) and turned into a new
+ * {@link DetectionSettings} at once; alerts raised afterwards carry the new configuration version.
+ */
 public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction<String, KeyedEvent, TenantFact, Alert> {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(BroadcastFamilyFunction.class);
   public static final MapStateDescriptor<String, Boolean> FACTS =
       new MapStateDescriptor<>("tenant-sign-in-hours", Types.STRING, Types.BOOLEAN);
+  public static final MapStateDescriptor<String, String> CONTROL =
+      new MapStateDescriptor<>("control-overrides", Types.STRING, Types.STRING);
 
   private final Family family;
   private final HashMap<String, String> config;
   private transient FlinkEntityStore store;
+  private transient Config base;
+  private transient AppCatalog apps;
   private transient DetectionSettings settings;
+  /** False until the settings reflect the (possibly restored) control state. */
+  private transient boolean controlApplied;
   private transient Counter alerts;
+  private transient Counter controlChanges;
 
   public BroadcastFamilyFunction(Family family, Map<String, String> config) {
     this.family = family;
@@ -41,11 +59,26 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
   @Override
   public void open(OpenContext openContext) {
     store = new FlinkEntityStore(getRuntimeContext(), family.slots());
-    settings = new DetectionSettings(UalwatchOptions.of(config), AppCatalog.bundled());
-    alerts = getRuntimeContext().getMetricGroup().addGroup("ualwatch").counter("alerts_emitted");
+    base = UalwatchOptions.of(config);
+    apps = AppCatalog.bundled();
+    settings = new DetectionSettings(base, apps);
+    var g = getRuntimeContext().getMetricGroup().addGroup("ualwatch");
+    alerts = g.counter("alerts_emitted");
+    controlChanges = g.counter("control_changes_applied");
   }
 
-  private DetectContext ctx(ReadOnlyBroadcastState<String, Boolean> facts,
+  /** The settings for the current control state (rebuilt once after a restore). */
+  private DetectionSettings settings(ReadOnlyBroadcastState<String, String> control) throws Exception {
+    if (!controlApplied) {
+      Map<String, String> overrides = new TreeMap<>();
+      for (Map.Entry<String, String> e : control.immutableEntries()) overrides.put(e.getKey(), e.getValue());
+      if (!overrides.isEmpty()) settings = new DetectionSettings(LiveControl.apply(base, overrides), apps);
+      controlApplied = true;
+    }
+    return settings;
+  }
+
+  private DetectContext ctx(ReadOnlyBroadcastState<String, Boolean> facts, DetectionSettings s,
       org.apache.flink.streaming.api.TimerService timers, Collector<Alert> out) {
     TenantFacts tf = (tenant, hour) -> {
       try {
@@ -61,23 +94,29 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
         alerts.inc();
         out.collect(AlertCodec.INSTANCE.fromBytes(AlertCodec.INSTANCE.toBytes(a)));
       }
-      @Override public DetectionSettings settings() { return settings; }
+      @Override public DetectionSettings settings() { return s; }
       @Override public TenantFacts tenantFacts() { return tf; }
     };
   }
 
   @Override
   public void processElement(KeyedEvent e, ReadOnlyContext c, Collector<Alert> out) throws Exception {
-    family.onEvent(e.key, e.event, store, ctx(c.getBroadcastState(FACTS), c.timerService(), out));
+    DetectionSettings s = settings(c.getBroadcastState(CONTROL));
+    family.onEvent(e.key, e.event, store, ctx(c.getBroadcastState(FACTS), s, c.timerService(), out));
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext c, Collector<Alert> out) throws Exception {
-    family.onTimer(c.getCurrentKey(), timestamp, store, ctx(c.getBroadcastState(FACTS), c.timerService(), out));
+    DetectionSettings s = settings(c.getBroadcastState(CONTROL));
+    family.onTimer(c.getCurrentKey(), timestamp, store, ctx(c.getBroadcastState(FACTS), s, c.timerService(), out));
   }
 
   @Override
   public void processBroadcastElement(TenantFact f, Context c, Collector<Alert> out) throws Exception {
+    if (f.isControl()) {
+      control(f, c.getBroadcastState(CONTROL));
+      return;
+    }
     BroadcastState<String, Boolean> state = c.getBroadcastState(FACTS);
     state.put(f.tenant + "|" + f.hour, Boolean.TRUE);
     // Facts run ahead of the keyed input (the sign-in path is not held back by the watermark), so they are
@@ -91,6 +130,32 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
       if (Integer.parseInt(k.substring(k.lastIndexOf('|') + 1)) < oldest) old.add(k);
     }
     for (String k : old) state.remove(k);
+  }
+
+  private void control(TenantFact f, BroadcastState<String, String> state) throws Exception {
+    Map<String, String> overrides = new TreeMap<>();
+    for (Map.Entry<String, String> e : state.immutableEntries()) overrides.put(e.getKey(), e.getValue());
+    if (f.controlValue == null) overrides.remove(f.controlKey);
+    else overrides.put(f.controlKey, f.controlValue);
+    DetectionSettings next;
+    try {
+      next = new DetectionSettings(LiveControl.apply(base, overrides), apps);
+    } catch (RuntimeException e) {
+      // valid on its own (checked upstream) but not together with the rest, e.g. travel distance vs speed
+      if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+        LOG.warn("{}: control {} = {} not applied: {}", family.name(), f.controlKey, f.controlValue, e.getMessage());
+      }
+      return;
+    }
+    if (f.controlValue == null) state.remove(f.controlKey);
+    else state.put(f.controlKey, f.controlValue);
+    settings = next;
+    controlApplied = true;
+    controlChanges.inc();
+    if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+      LOG.info("{}: configuration {} now in force ({} = {})", family.name(), next.version(), f.controlKey,
+          f.controlValue == null ? "reverted" : f.controlValue);
+    }
   }
 
   /** Facts are kept this long behind the watermark: late accesses within the retention window still find them. */

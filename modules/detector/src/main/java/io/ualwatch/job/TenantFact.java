@@ -1,14 +1,37 @@
 package io.ualwatch.job;
 
-/** "Tenant t had sign-ins in hour h": broadcast to detector operators. POJO for Flink. */
+/**
+ * What is broadcast to the detector operators (POJO for Flink): either a tenant fact ("tenant t had sign-ins in
+ * hour h") or, when {@link #controlKey} is set, a live configuration change from the control topic
+ * ({@link #controlValue} null = revert the key to the job's configuration).
+ */
 public class TenantFact {
   public String tenant;
   public int hour;
+  /** Set for a control change: the option key. */
+  public String controlKey;
+  /** The new value (text), null to revert. */
+  public String controlValue;
+  /** Where the control record came from (topic/partition@offset), for logs and dead letters. */
+  public String controlOrigin;
 
   public TenantFact() {}
 
   public TenantFact(String tenant, int hour) {
     this.tenant = tenant;
     this.hour = hour;
+  }
+
+  /** A configuration change. */
+  public static TenantFact control(String key, String value, String origin) {
+    TenantFact f = new TenantFact();
+    f.controlKey = key;
+    f.controlValue = value;
+    f.controlOrigin = origin;
+    return f;
+  }
+
+  public boolean isControl() {
+    return controlKey != null;
   }
 }

@@ -71,6 +71,15 @@ public final class UalwatchJob {
   /** Builds the detection graph on {@code env}; every alert revision goes to every sink. */
   public static void build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source,
       List<AlertSink> alertSinks, Sink<DeadLetter> deadLetters, Config config) {
+    build(env, source, null, alertSinks, deadLetters, config);
+  }
+
+  /**
+   * Builds the detection graph on {@code env} with live control: {@code control} (null for none) delivers
+   * configuration changes (see {@link ControlDeserializer}) that every detector applies without a restart.
+   */
+  public static void build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source,
+      Source<TenantFact, ?, ?> control, List<AlertSink> alertSinks, Sink<DeadLetter> deadLetters, Config config) {
     // Event time is assigned in the source, per partition: the watermark is the minimum over all partitions,
     // so a topic read ahead of another never moves it past records still waiting elsewhere.
     Duration ooo = config.get(JobOptions.OUT_OF_ORDERNESS);
@@ -78,17 +87,49 @@ public final class UalwatchJob {
     WatermarkStrategy<ParsedRecord> wm = WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(ooo)
         .withTimestampAssigner((r, kafkaTs) -> r.event != null ? r.event.eventTime.toEpochMilli() : kafkaTs)
         .withIdleness(idle);
-    buildFrom(env.fromSource(source, wm, "raw audit records (parsed)").uid("source-raw"), alertSinks, deadLetters,
-        config);
+    DataStream<TenantFact> controlStream = control == null ? null
+        : env.fromSource(control, controlWatermarks(), "control topic").uid("source-control").setParallelism(1);
+    buildFrom(env.fromSource(source, wm, "raw audit records (parsed)").uid("source-raw"), controlStream, alertSinks,
+        deadLetters, config);
+  }
+
+  /**
+   * The control stream never holds event time back: it says "no event time will come from me" (the maximum
+   * watermark), so the detectors' watermark stays that of the records. Control changes apply in processing
+   * order, when they arrive.
+   */
+  static WatermarkStrategy<TenantFact> controlWatermarks() {
+    return WatermarkStrategy.forGenerator(ctx -> new org.apache.flink.api.common.eventtime.WatermarkGenerator<>() {
+      @Override
+      public void onEvent(TenantFact event, long eventTimestamp, org.apache.flink.api.common.eventtime.WatermarkOutput out) {
+      }
+
+      @Override
+      public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput out) {
+        out.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+      }
+    });
   }
 
   /** Builds the graph on a stream of parsed records that already carries event time and watermarks. */
   public static void buildFrom(DataStream<ParsedRecord> source, List<AlertSink> alertSinks,
       Sink<DeadLetter> deadLetters, Config config) {
+    buildFrom(source, null, alertSinks, deadLetters, config);
+  }
+
+  /** As above, with an optional stream of raw control records (null: configuration fixed at start). */
+  public static void buildFrom(DataStream<ParsedRecord> source, DataStream<TenantFact> control,
+      List<AlertSink> alertSinks, Sink<DeadLetter> deadLetters, Config config) {
     Map<String, String> cfg = new HashMap<>(config.explicitValues());
     SingleOutputStreamOperator<AuditEvent> parsed = source
         .process(new ParseFunction()).uid("parse").name("dead letters out");
-    parsed.getSideOutput(ParseFunction.DEAD_LETTERS).sinkTo(deadLetters).uid("sink-deadletter").name("dead letters");
+    DataStream<DeadLetter> rejected = parsed.getSideOutput(ParseFunction.DEAD_LETTERS);
+    SingleOutputStreamOperator<TenantFact> checked = null;
+    if (control != null) {
+      checked = control.process(new ControlFunction()).uid("control-check").name("control: check").setParallelism(1);
+      rejected = rejected.union(checked.getSideOutput(ControlFunction.DEAD_LETTERS));
+    }
+    rejected.sinkTo(deadLetters).uid("sink-deadletter").name("dead letters");
 
     DataStream<AuditEvent> events = parsed
         .keyBy(e -> e.tenantId + "|" + e.recordId)
@@ -103,12 +144,17 @@ public final class UalwatchJob {
           .uid("annotate-" + a.name()).name("annotate: " + a.name());
     }
 
-    // Tenant-wide facts (hours with sign-ins), broadcast to the families that read them.
-    org.apache.flink.streaming.api.datastream.BroadcastStream<TenantFact> facts = events
+    // Tenant-wide facts (hours with sign-ins), broadcast to the families that read them, together with the
+    // checked control changes; the families that read no facts get the control changes alone.
+    DataStream<TenantFact> factStream = events
         .filter(AuditEvent::isSignIn).uid("sign-ins").name("sign-ins")
         .keyBy(e -> e.tenantId)
-        .process(new FeedMonitorFunction()).uid("feed-monitor").name("sign-in feed monitor")
-        .broadcast(BroadcastFamilyFunction.FACTS);
+        .process(new FeedMonitorFunction()).uid("feed-monitor").name("sign-in feed monitor");
+    org.apache.flink.streaming.api.datastream.BroadcastStream<TenantFact> facts =
+        (checked == null ? factStream : factStream.union(checked))
+            .broadcast(BroadcastFamilyFunction.FACTS, BroadcastFamilyFunction.CONTROL);
+    org.apache.flink.streaming.api.datastream.BroadcastStream<TenantFact> controlOnly = checked == null ? null
+        : checked.broadcast(BroadcastFamilyFunction.FACTS, BroadcastFamilyFunction.CONTROL);
 
     List<DataStream<Alert>> outputs = new ArrayList<>();
     for (Family f : DetectionGraph.families()) {
@@ -121,7 +167,10 @@ public final class UalwatchJob {
       DataStream<Alert> out = f.needsTenantFacts()
           ? keyed.connect(facts).process(new BroadcastFamilyFunction(f, cfg))
               .uid("family-" + f.name()).name("detect: " + f.name())
-          : keyed.process(new FamilyFunction(f, cfg)).uid("family-" + f.name()).name("detect: " + f.name());
+          : controlOnly != null
+              ? keyed.connect(controlOnly).process(new BroadcastFamilyFunction(f, cfg))
+                  .uid("family-" + f.name()).name("detect: " + f.name())
+              : keyed.process(new FamilyFunction(f, cfg)).uid("family-" + f.name()).name("detect: " + f.name());
       outputs.add(out);
     }
     DataStream<Alert> all = outputs.get(0);
@@ -187,6 +236,26 @@ public final class UalwatchJob {
         .setProperties(clientProperties(config))
         .setProperty("isolation.level", "read_committed")
         .setProperty("commit.offsets.on.checkpoint", "true");
+    if (bounded) b.setBounded(OffsetsInitializer.latest());
+    return b.build();
+  }
+
+  /**
+   * The control topic as a source, always from its beginning (it is compacted: the current overrides), or null
+   * when {@code topics.control} is empty. Bounded runs read what is there at start.
+   */
+  public static KafkaSource<TenantFact> controlSource(Config config, boolean bounded) {
+    String topic = config.get(JobOptions.TOPIC_CONTROL);
+    if (topic.isBlank()) return null;
+    KafkaSourceBuilder<TenantFact> b = KafkaSource.<TenantFact>builder()
+        .setBootstrapServers(config.get(JobOptions.BOOTSTRAP))
+        .setTopics(topic)
+        .setGroupId(config.get(JobOptions.GROUP_ID) + "-control")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new ControlDeserializer())
+        .setProperties(clientProperties(config))
+        .setProperty("isolation.level", "read_committed")
+        .setProperty("partition.discovery.interval.ms", "60000");
     if (bounded) b.setBounded(OffsetsInitializer.latest());
     return b.build();
   }
@@ -261,7 +330,7 @@ public final class UalwatchJob {
   /** Wires Kafka to the graph and submits it (locally or, when run by a Flink cluster, to that cluster). */
   public static JobClient startKafkaJob(Config config, Configuration flinkConf, boolean bounded) throws Exception {
     StreamExecutionEnvironment env = environment(config, flinkConf);
-    build(env, kafkaSource(config, bounded), alertSinks(config), deadLetterSink(config), config);
+    build(env, kafkaSource(config, bounded), controlSource(config, bounded), alertSinks(config), deadLetterSink(config), config);
     return env.executeAsync(NAME);
   }
 
@@ -271,7 +340,7 @@ public final class UalwatchJob {
   public static void main(String[] args) throws Exception {
     Config config = parseArgs(args);
     StreamExecutionEnvironment env = environment(config, new Configuration());
-    build(env, kafkaSource(config, false), alertSinks(config), deadLetterSink(config), config);
+    build(env, kafkaSource(config, false), controlSource(config, false), alertSinks(config), deadLetterSink(config), config);
     env.execute(NAME);
   }
 

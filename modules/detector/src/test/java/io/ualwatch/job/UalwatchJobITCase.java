@@ -171,6 +171,105 @@ class UalwatchJobITCase {
     }
   }
 
+  /** A MailItemsAccessed record of {@code user} with {@code token}, from {@code ip}, at {@code time}. */
+  static String access(String id, String user, String token, String ip, String time) {
+    return "{\"CreationTime\":\"" + time + "\",\"Id\":\"" + id + "\",\"Operation\":\"MailItemsAccessed\","
+        + "\"OrganizationId\":\"7f0c1d2e-0000-4000-8000-00000000c0de\",\"RecordType\":50,\"ResultStatus\":\"Succeeded\","
+        + "\"UserType\":0,\"Version\":1,\"Workload\":\"Exchange\",\"UserId\":\"" + user + "\","
+        + "\"AppId\":\"00000002-0000-0ff1-ce00-000000000000\",\"ClientAppId\":\"d3590ed6-52b3-4102-aeff-aad2292ab01c\","
+        + "\"ClientIPAddress\":\"" + ip + "\",\"ExternalAccess\":false,\"LogonType\":0,\"MailboxOwnerUPN\":\"" + user + "\","
+        + "\"OperationProperties\":[{\"Name\":\"MailAccessType\",\"Value\":\"Bind\"},{\"Name\":\"IsThrottled\",\"Value\":\"False\"}],"
+        + "\"OperationCount\":1,\"AppAccessContext\":{\"IssuedAtTime\":\"" + time + "\",\"UniqueTokenId\":\"" + token + "\"}}";
+  }
+
+  /** One token used at home (Comcast, Seattle) and 20 minutes later from DigitalOcean: token-multi-network. */
+  static void replayedToken(KafkaProducer<byte[], byte[]> producer, String topic, String user, String token, String hour)
+      throws Exception {
+    String t1 = "2025-06-02T" + hour + ":05:00";
+    String t2 = "2025-06-02T" + hour + ":25:00";
+    producer.send(new ProducerRecord<>(topic, (token + "-1").getBytes(), access(token + "-1", user, token,
+        "73.158.64.10", t1).getBytes(StandardCharsets.UTF_8))).get();
+    producer.send(new ProducerRecord<>(topic, (token + "-2").getBytes(), access(token + "-2", user, token,
+        "188.166.200.17", t2).getBytes(StandardCharsets.UTF_8))).get();
+  }
+
+  /** Alerts of a token (its id in the message), waiting up to {@code seconds} for at least {@code min}. */
+  static List<JsonNode> alertsOfToken(String topic, String token, int min, int seconds) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    List<JsonNode> found;
+    do {
+      found = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r : readNow(topic)) {
+        JsonNode n = new ObjectMapper().readTree(r.value());
+        if (n.path("message").asText().contains(token)) found.add(n);
+      }
+      if (found.size() >= min) return found;
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    return found;
+  }
+
+  @Test
+  void liveControlChangesAnAllowListInTheRunningJobAndRejectsBadChanges() throws Exception {
+    String p = "it2.";
+    Config config = UalwatchOptions.of(Map.of(
+        JobOptions.BOOTSTRAP.key(), kafka.bootstrapServers(),
+        JobOptions.TOPIC_AUDIT.key(), p + "audit", JobOptions.TOPIC_SIGNINS.key(), "",
+        JobOptions.TOPIC_ALERTS.key(), p + "alerts", JobOptions.TOPIC_DEADLETTER.key(), p + "dead",
+        JobOptions.TOPIC_CONTROL.key(), p + "control",
+        JobOptions.START_FROM.key(), "earliest", JobOptions.CHECKPOINT_INTERVAL.key(), "1s",
+        JobOptions.PARALLELISM.key(), "2", JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "it2"));
+    kafka.createTopic(p + "audit", 2);
+    kafka.createTopic(p + "alerts", 2);
+    kafka.createTopic(p + "dead", 1);
+    kafka.createTopic(p + "control", 1);
+    StreamExecutionEnvironment env = UalwatchJob.environment(config, new Configuration());
+    UalwatchJob.build(env, UalwatchJob.kafkaSource(config, false), UalwatchJob.controlSource(config, false),
+        UalwatchJob.alertSinks(config), UalwatchJob.deadLetterSink(config), config);
+    JobClient job = env.executeAsync("it-live-control");
+    try (var producer = producer()) {
+      String alice = "alice@contoso-it.example";
+      String bob = "bob@contoso-it.example";
+      replayedToken(producer, p + "audit", alice, "tokAlice1", "09");
+      List<JsonNode> first = alertsOfToken(p + "alerts", "tokAlice1", 1, 90);
+      assertTrue(!first.isEmpty(), "the rule fires before any change");
+      String baseVersion = first.get(0).path("unmapped").path("config_version").asText();
+
+      // allow-list alice live, and send a change the job must refuse
+      producer.send(new ProducerRecord<>(p + "control", "detect.allow.users".getBytes(), alice.getBytes())).get();
+      producer.send(new ProducerRecord<>(p + "control", "detect.suppression".getBytes(), "2h".getBytes())).get();
+      List<ConsumerRecord<byte[], byte[]>> dead;
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      do {
+        Thread.sleep(500);
+        dead = readNow(p + "dead");
+      } while (dead.isEmpty() && System.nanoTime() < deadline);
+      assertEquals(1, dead.size(), "the refused change is dead-lettered");
+      JsonNode d = new ObjectMapper().readTree(dead.get(0).value());
+      assertEquals(ControlFunction.REJECTED, d.path("reason").asText());
+      assertTrue(d.path("message").asText().contains("cannot be changed live"), d.toString());
+      Thread.sleep(2000); // the accepted change went to the detectors before the refused one was dead-lettered
+
+      replayedToken(producer, p + "audit", alice, "tokAlice2", "11");
+      replayedToken(producer, p + "audit", bob, "tokBob1", "11");
+      List<JsonNode> bobs = alertsOfToken(p + "alerts", "tokBob1", 1, 90);
+      assertTrue(!bobs.isEmpty(), "the job keeps detecting for others");
+      assertTrue(!bobs.get(0).path("unmapped").path("config_version").asText().equals(baseVersion),
+          "raised under the changed configuration version: " + bobs.get(0));
+      assertEquals(List.of(), alertsOfToken(p + "alerts", "tokAlice2", 1, 3), "alice is allow-listed live");
+
+      // revert (tombstone): alice is watched again
+      producer.send(new ProducerRecord<>(p + "control", "detect.allow.users".getBytes(), null)).get();
+      Thread.sleep(3000);
+      replayedToken(producer, p + "audit", alice, "tokAlice3", "13");
+      List<JsonNode> again = alertsOfToken(p + "alerts", "tokAlice3", 1, 90);
+      assertTrue(!again.isEmpty(), "reverted: the rule fires for alice again");
+      assertEquals(baseVersion, again.get(0).path("unmapped").path("config_version").asText());
+    } finally {
+      job.cancel().get();
+    }
+  }
+
   static KafkaProducer<byte[], byte[]> producer() {
     return new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
         "linger.ms", "10"), new ByteArraySerializer(), new ByteArraySerializer());
@@ -217,6 +316,25 @@ class UalwatchJobITCase {
       producer.flush();
     }
     return records.size();
+  }
+
+  /** Everything committed in {@code topic} right now (no consumer group, nothing committed). */
+  static List<ConsumerRecord<byte[], byte[]>> readNow(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (var c = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(),
+        "enable.auto.commit", "false", "isolation.level", "read_committed"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (System.currentTimeMillis() < deadline && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
   }
 
   static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {

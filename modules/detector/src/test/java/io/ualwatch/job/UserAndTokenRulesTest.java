@@ -8,6 +8,7 @@ import io.ualwatch.detect.rules.HostingNetworkAccess;
 import io.ualwatch.detect.rules.ImpossibleTravel;
 import io.ualwatch.detect.rules.NewCountry;
 import io.ualwatch.detect.rules.TokenFamily;
+import io.ualwatch.detect.rules.TokenMultiNetwork;
 import io.ualwatch.detect.rules.TokenWithoutSignIn;
 import io.ualwatch.detect.rules.UserFamily;
 import io.ualwatch.model.AuditEvent;
@@ -133,8 +134,71 @@ class UserAndTokenRulesTest {
   static KeyedBroadcastOperatorTestHarness<String, KeyedEvent, TenantFact, Alert> tokenHarness() throws Exception {
     return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
         new BroadcastFamilyFunction(new TokenFamily(), Map.of()), (KeyedEvent k) -> k.key, Types.STRING,
-        BroadcastFamilyFunction.FACTS);
+        BroadcastFamilyFunction.FACTS, BroadcastFamilyFunction.CONTROL);
   }
+
+  /** A token seen at home, then 22 minutes later from a hosting network: token-multi-network on arrival. */
+  static void replayedToken(KeyedBroadcastOperatorTestHarness<String, KeyedEvent, TenantFact, Alert> h, String token,
+      long offset) throws Exception {
+    AuditEvent home = Events.mail(U, "5d661950-3475-41cd-a2c3-d671a3162bc1", offset, "73.158.64.10", Events.COMCAST_US);
+    home.uniqueTokenId = token;
+    AuditEvent stolen = Events.mail(U, "5d661950-3475-41cd-a2c3-d671a3162bc1", offset + 22 * 60_000L, "188.166.200.17",
+        Events.DIGITALOCEAN_NL);
+    stolen.uniqueTokenId = token;
+    feed(h, home);
+    feed(h, stolen);
+  }
+
+  static List<Alert> raised(KeyedBroadcastOperatorTestHarness<String, KeyedEvent, TenantFact, Alert> h, String rule) {
+    return h.extractOutputValues().stream().filter(a -> a.ruleId.equals(rule) && a.status == AlertStatus.NEW).toList();
+  }
+
+  @Test
+  void liveControlDisablesARuleWithoutARestartKeepsItAcrossARestoreAndRevertsIt() throws Exception {
+    var h = tokenHarness();
+    replayedToken(h, "tok-before", 9 * H);
+    List<Alert> before = raised(h, TokenMultiNetwork.ID);
+    assertEquals(1, before.size(), "the rule works: " + h.extractOutputValues());
+    h.processBroadcastElement(TenantFact.control("rules.token-multi-network.enabled", "false", "control/0@0"), 0L);
+    replayedToken(h, "tok-while-disabled", 11 * H);
+    assertEquals(1, raised(h, TokenMultiNetwork.ID).size(), "disabled live: nothing new");
+
+    // a restart from a checkpoint keeps the change (broadcast state), without the control record being read again
+    var snapshot = h.snapshot(1L, 1L);
+    h.close();
+    var restored = new KeyedBroadcastOperatorTestHarness<String, KeyedEvent, TenantFact, Alert>(
+        new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+            new BroadcastFamilyFunction(new TokenFamily(), Map.of()),
+            List.of(BroadcastFamilyFunction.FACTS, BroadcastFamilyFunction.CONTROL)),
+        (KeyedEvent k) -> k.key, Types.STRING, 1, 1, 0);
+    restored.initializeState(snapshot);
+    restored.open();
+    replayedToken(restored, "tok-after-restart", 13 * H);
+    assertEquals(List.of(), raised(restored, TokenMultiNetwork.ID), "still disabled after the restore");
+
+    restored.processBroadcastElement(TenantFact.control("rules.token-multi-network.enabled", null, "control/0@1"), 0L);
+    replayedToken(restored, "tok-after-revert", 15 * H);
+    List<Alert> after = raised(restored, TokenMultiNetwork.ID);
+    assertEquals(1, after.size(), "reverted to the job's configuration: " + restored.extractOutputValues());
+    assertEquals(before.get(0).configVersion, after.get(0).configVersion, "back to the same configuration version");
+    restored.close();
+  }
+
+  @Test
+  void liveControlChangesAnAllowListAndTheAlertCarriesTheNewConfigurationVersion() throws Exception {
+    var h = tokenHarness();
+    String base = io.ualwatch.config.UalwatchOptions.of(Map.of()).version();
+    h.processBroadcastElement(TenantFact.control("detect.allow.users", "someone.else@contoso.com", "control/0@0"), 0L);
+    replayedToken(h, "tok-1", 9 * H);
+    List<Alert> a = raised(h, TokenMultiNetwork.ID);
+    assertEquals(1, a.size());
+    assertTrue(!a.get(0).configVersion.equals(base), "raised under the changed configuration");
+    h.processBroadcastElement(TenantFact.control("detect.allow.users", U, "control/0@1"), 0L);
+    replayedToken(h, "tok-2", 11 * H);
+    assertEquals(1, raised(h, TokenMultiNetwork.ID).size(), "the user is allow-listed now");
+    h.close();
+  }
+
 
   static AuditEvent access(long offset, String token, String session) {
     AuditEvent e = Events.mail(U, "5d661950-3475-41cd-a2c3-d671a3162bc1", offset, "73.109.10.1", SEATTLE);

@@ -52,7 +52,7 @@ final class Stack implements AutoCloseable {
             Long.toString(30L * 24 * 3600 * 1000))),
         new NewTopic("ualwatch.connect.heartbeat", 1, (short) 1).configs(Map.of("retention.ms",
             Long.toString(7L * 24 * 3600 * 1000))),
-        new NewTopic("ualwatch.control", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+        new NewTopic(c.get(JobOptions.TOPIC_CONTROL).isBlank() ? "ualwatch.control" : c.get(JobOptions.TOPIC_CONTROL), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
         new NewTopic(ConsoleSupport.ACKS_TOPIC, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
   }
 

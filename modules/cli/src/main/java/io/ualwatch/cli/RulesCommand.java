@@ -163,31 +163,35 @@ final class RulesCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Turns rules on in the running job.")
-  static final class Enable implements Callable<Integer> {
+  /** enable / disable: the same list of rules, one value. */
+  abstract static class Toggle implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RULE")
     List<String> rules;
 
     @Mixin
     Target target = new Target();
 
+    abstract boolean on();
+
     @Override
     public Integer call() {
-      return write(target, enabled(rules, true));
+      return write(target, enabled(rules, on()));
+    }
+  }
+
+  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Turns rules on in the running job.")
+  static final class Enable extends Toggle {
+    @Override
+    boolean on() {
+      return true;
     }
   }
 
   @Command(name = "disable", mixinStandardHelpOptions = true, description = "Turns rules off in the running job.")
-  static final class Disable implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "RULE")
-    List<String> rules;
-
-    @Mixin
-    Target target = new Target();
-
+  static final class Disable extends Toggle {
     @Override
-    public Integer call() {
-      return write(target, enabled(rules, false));
+    boolean on() {
+      return false;
     }
   }
 

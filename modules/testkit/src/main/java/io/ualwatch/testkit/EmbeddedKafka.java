@@ -107,6 +107,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("transaction.max.timeout.ms", "900000");
     p.put("num.partitions", "2");
+    // Audit records carry their event time as the Kafka timestamp, and replays and tests send records that are
+    // months old: with the default 7-day time retention the broker's first retention pass (30 s after start)
+    // would delete them before anyone read them. Topics that want time retention set retention.ms themselves.
+    p.put("log.retention.ms", "-1");
     p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
     Path propsFile = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(propsFile)) {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code appChange} ({@code consent}, {@code app-role-assignment}, {@code sp-credentials},
- *       {@code app-credentials}), {@code targetAppId} (the client app the change is about), {@code
+ *       {@code app-credentials}), {@code targetAppId} (the client app the change is about), {@code targetAppName}, {@code
  *       grantedPermissions} (space-separated scope or app role values), {@code adminConsent};
  *   <li>{@code securityChange} ({@code mfa}, {@code mfa-disabled}, {@code security-info}, {@code password-reset},
  *       {@code temporary-access-pass}) and {@code targetUser} (the user whose sign-in methods changed);
@@ -45,6 +45,7 @@ final class ChangeFacts {
       "[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
   private static final Pattern SCOPE = Pattern.compile("Scope:\\s*([^,\\]\\[]*)");
   /** Target entry type of a UPN (the schema's order: Claim, Name, Other, PUID, SPN, UPN). */
+  private static final int TYPE_NAME = 1;
   private static final int TYPE_SPN = 4;
   private static final int TYPE_UPN = 5;
   private static final int MAX_ADDRESSES = 16;
@@ -106,6 +107,21 @@ final class ChangeFacts {
       }
     }
     if (appId != null) UalNormalizer.putAttr(e, "targetAppId", appId.toLowerCase(Locale.ROOT));
+    // the app's display name: the client's name on app role assignments, else a Target entry of type 1 (Name)
+    String name = ChangeOps.APP_ROLE_ASSIGNMENT.equals(op) ? unquote(property(modified, "ServicePrincipal.DisplayName"))
+        : targetName(r, mapper);
+    if (name != null) UalNormalizer.putAttr(e, "targetAppName", name);
+  }
+
+  private static String targetName(CiObject r, ObjectMapper mapper) {
+    JsonNode target = Json.reparse(r.get("target"), mapper);
+    if (target == null || !target.isArray()) return null;
+    for (JsonNode t : target) {
+      Integer ty = Json.intValue(Json.get(t, "Type"));
+      String id = Json.text(Json.get(t, "ID"));
+      if (ty != null && ty == TYPE_NAME && id != null && !id.isBlank()) return id.strip();
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- users

@@ -107,7 +107,7 @@ public final class DetectionOptions {
       "rules.consent-then-mail-access.window", Duration.ofHours(24),
       "Mail access by an app counts when it comes at most this long (event time) after the consent, mail app role "
           + "assignment or new credential of that app."))
-      .check(d -> d.toHours() <= 168, "must be at most 168h");
+      .check(d -> d.toMinutes() >= 5 && d.toHours() <= 168, "must be between 5m and 168h");
   public static final Option<List<String>> CONSENT_MAIL_PERMISSIONS = Option.list(
       "rules.consent-then-mail-access.mail-permissions", List.of("Mail.Read", "Mail.ReadBasic", "Mail.ReadBasic.All",
           "Mail.ReadWrite", "Mail.Read.Shared", "Mail.ReadWrite.Shared", "full_access_as_app", "full_access_as_user",
@@ -124,7 +124,7 @@ public final class DetectionOptions {
       "rules.mfa-change-then-risky-access.window", Duration.ofHours(24),
       "A sign-in or mail access from a new country or a new hosting/VPN network counts when it comes at most this "
           + "long (event time) after the MFA / security-info change, password reset or temporary access pass."))
-      .check(d -> d.toHours() <= 168, "must be at most 168h");
+      .check(d -> d.toMinutes() >= 5 && d.toHours() <= 168, "must be between 5m and 168h");
 
   // ---- external-forwarding-rule ----
   public static final Option<Boolean> FORWARDING_ENABLED = Option.bool("rules.external-forwarding-rule.enabled", true,
@@ -140,7 +140,7 @@ public final class DetectionOptions {
       "rules.external-forwarding-rule.risky-signin-window", Duration.ofHours(24),
       "Severity goes up one step when the user had a sign-in or mail access from a new country or a new hosting/VPN "
           + "network at most this long before the forwarding change."))
-      .check(d -> d.toHours() <= 168, "must be at most 168h");
+      .check(d -> d.toMinutes() >= 5 && d.toHours() <= 168, "must be between 5m and 168h");
 
   public static final List<Option<?>> ALL = List.of(BASELINE_RETENTION, BASELINE_MATURITY, SUPPRESSION,
       EVIDENCE_MAX, ALLOW_APPS, ALLOW_USERS, ALLOW_CIDRS, NEW_CLIENT_APP_ENABLED, NEW_CLIENT_APP_MIN_SEVERITY,

@@ -91,7 +91,7 @@ public final class ConsentThenMailAccess implements java.io.Serializable {
     ChangeRecord g = ChangeRecord.of(e.attribute("appChange"), e);
     g.detail = e.attribute("grantedPermissions");
     g.extra = e.attribute("adminConsent");
-    g.subject = e.clientAppName;
+    g.subject = e.attribute("targetAppName");
     if (store.get(AppConsentFamily.GRANTS, e.recordId) == null) store.put(AppConsentFamily.GRANTS, e.recordId, g);
     evaluate(key, ctx.settings().bucketOf(g.time), store, ctx);
   }
@@ -222,7 +222,7 @@ public final class ConsentThenMailAccess implements java.io.Serializable {
     a.baseline = "mail access within " + Duration.ofMillis(window(s)).toHours() + " h of a grant";
     a.message = appLabel + " " + what(g, mailPerms) + " by " + a.facts.get("grantedBy") + " at "
         + Instant.ofEpochMilli(g.time) + ", then read mail " + a.facts.get("gapMinutes") + " minutes later"
-        + (mailboxes.isEmpty() ? "" : " (" + describeMailboxes(mailboxes) + " in that hour)") + ".";
+        + (mailboxes.isEmpty() ? "" : " (mailboxes read in that hour: " + describeMailboxes(mailboxes) + ")") + ".";
     return a;
   }
 
@@ -241,6 +241,6 @@ public final class ConsentThenMailAccess implements java.io.Serializable {
   private static String describeMailboxes(TreeSet<String> m) {
     List<String> l = new ArrayList<>(m);
     String shown = String.join(", ", l.subList(0, Math.min(3, l.size())));
-    return l.size() <= 3 ? shown : shown + " and " + (l.size() - 3) + " more mailboxes";
+    return l.size() <= 3 ? shown : shown + " and " + (l.size() - 3) + " more";
   }
 }

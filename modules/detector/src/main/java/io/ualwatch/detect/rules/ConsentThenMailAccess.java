@@ -101,7 +101,11 @@ public final class ConsentThenMailAccess implements java.io.Serializable {
     long w = window(s);
     TreeSet<Long> buckets = new TreeSet<>();
     store.forEach(AppConsentFamily.GRANTS, (k, g) -> {
-      if (g.time <= t && t <= g.time + w + AppConsentFamily.BUCKET_MS) buckets.add(s.bucketOf(g.time));
+      // an access up to an hour before the grant can still change the alert: the first and last time of the
+      // grant's 5-minute bucket, and the mailboxes and records of the hour of the first access after it
+      if (g.time - DetectionSettings.HOUR <= t && t <= g.time + w + DetectionSettings.HOUR) {
+        buckets.add(s.bucketOf(g.time));
+      }
     });
     for (long b : buckets) evaluate(key, b, store, ctx);
   }

@@ -100,9 +100,53 @@ public final class DetectionOptions {
           + "window before the access; otherwise the access is counted as not evaluated (a missing feed is not an "
           + "attack)."));
 
+  // ---- consent-then-mail-access ----
+  public static final Option<Boolean> CONSENT_ENABLED = Option.bool("rules.consent-then-mail-access.enabled", true,
+      "Turns the consent-then-mail-access rule on or off.");
+  public static final Option<Duration> CONSENT_WINDOW = positive(Option.duration(
+      "rules.consent-then-mail-access.window", Duration.ofHours(24),
+      "Mail access by an app counts when it comes at most this long (event time) after the consent, mail app role "
+          + "assignment or new credential of that app."))
+      .check(d -> d.toMinutes() >= 5 && d.toHours() <= 168, "must be between 5m and 168h");
+  public static final Option<List<String>> CONSENT_MAIL_PERMISSIONS = Option.list(
+      "rules.consent-then-mail-access.mail-permissions", List.of("Mail.Read", "Mail.ReadBasic", "Mail.ReadBasic.All",
+          "Mail.ReadWrite", "Mail.Read.Shared", "Mail.ReadWrite.Shared", "full_access_as_app", "full_access_as_user",
+          "EWS.AccessAsUser.All", "IMAP.AccessAsUser.All", "IMAP.AccessAsApp", "POP.AccessAsUser.All",
+          "POP.AccessAsApp"),
+      "Permissions (delegated scopes and app roles, compared whole and case-insensitively, so the OpenID 'email' "
+          + "scope never matches) that let an app read mail. An app role assignment is a trigger only with one of "
+          + "these; a consent with one of them raises severity.");
+
+  // ---- mfa-change-then-risky-access ----
+  public static final Option<Boolean> MFA_CHAIN_ENABLED = Option.bool("rules.mfa-change-then-risky-access.enabled",
+      true, "Turns the mfa-change-then-risky-access rule on or off.");
+  public static final Option<Duration> MFA_CHAIN_WINDOW = positive(Option.duration(
+      "rules.mfa-change-then-risky-access.window", Duration.ofHours(24),
+      "A sign-in or mail access from a new country or a new hosting/VPN network counts when it comes at most this "
+          + "long (event time) after the MFA / security-info change, password reset or temporary access pass."))
+      .check(d -> d.toMinutes() >= 5 && d.toHours() <= 168, "must be between 5m and 168h");
+
+  // ---- external-forwarding-rule ----
+  public static final Option<Boolean> FORWARDING_ENABLED = Option.bool("rules.external-forwarding-rule.enabled", true,
+      "Turns the external-forwarding-rule rule on or off.");
+  public static final Option<List<String>> FORWARDING_INTERNAL_DOMAINS = Option.list(
+      "rules.external-forwarding-rule.internal-domains", List.of(),
+      "The tenant's other accepted domains (and partner domains mail may be forwarded to). Forwarding to these "
+          + "domains or their sub-domains is internal. Without it, internal means the domain of the user who made "
+          + "the change, of the mailbox, or the tenant's initial domain (OrganizationName) - or a sub-domain of one.")
+      .check(l -> l.stream().allMatch(d -> d.matches("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+")),
+          "must be domain names such as contoso.com");
+  public static final Option<Duration> FORWARDING_RISKY_WINDOW = positive(Option.duration(
+      "rules.external-forwarding-rule.risky-signin-window", Duration.ofHours(24),
+      "Severity goes up one step when the user had a sign-in or mail access from a new country or a new hosting/VPN "
+          + "network at most this long before the forwarding change."))
+      .check(d -> d.toMinutes() >= 5 && d.toHours() <= 168, "must be between 5m and 168h");
+
   public static final List<Option<?>> ALL = List.of(BASELINE_RETENTION, BASELINE_MATURITY, SUPPRESSION,
       EVIDENCE_MAX, ALLOW_APPS, ALLOW_USERS, ALLOW_CIDRS, NEW_CLIENT_APP_ENABLED, NEW_CLIENT_APP_MIN_SEVERITY,
       TOKEN_MULTI_NETWORK_ENABLED, TOKEN_MULTI_NETWORK_WINDOW, TOKEN_MULTI_NETWORK_SESSION_WINDOW,
       TOKEN_MULTI_NETWORK_SESSIONS, NEW_COUNTRY_ENABLED, HOSTING_ENABLED, TRAVEL_ENABLED, TRAVEL_MIN_KM,
-      TRAVEL_MAX_KMH, NO_SIGNIN_ENABLED, NO_SIGNIN_GRACE, NO_SIGNIN_LOOKBACK, NO_SIGNIN_FEED_WINDOW);
+      TRAVEL_MAX_KMH, NO_SIGNIN_ENABLED, NO_SIGNIN_GRACE, NO_SIGNIN_LOOKBACK, NO_SIGNIN_FEED_WINDOW,
+      CONSENT_ENABLED, CONSENT_WINDOW, CONSENT_MAIL_PERMISSIONS, MFA_CHAIN_ENABLED, MFA_CHAIN_WINDOW,
+      FORWARDING_ENABLED, FORWARDING_INTERNAL_DOMAINS, FORWARDING_RISKY_WINDOW);
 }

@@ -1,9 +1,13 @@
 package io.ualwatch.detect;
 
+import io.ualwatch.detect.rules.AppConsentFamily;
+import io.ualwatch.detect.rules.ConsentThenMailAccess;
+import io.ualwatch.detect.rules.ExternalForwardingRule;
 import io.ualwatch.detect.rules.HostingNetworkAccess;
 import io.ualwatch.detect.rules.ImpossibleTravel;
 import io.ualwatch.detect.rules.MailboxFamily;
 import io.ualwatch.detect.rules.MailboxNewClientApp;
+import io.ualwatch.detect.rules.MfaChangeThenRiskyAccess;
 import io.ualwatch.detect.rules.NewCountry;
 import io.ualwatch.detect.rules.TenantAppPrevalence;
 import io.ualwatch.detect.rules.TokenFamily;
@@ -25,12 +29,13 @@ public final class DetectionGraph {
   }
 
   public static List<Family> families() {
-    return List.of(new MailboxFamily(), new TokenFamily(), new UserFamily());
+    return List.of(new MailboxFamily(), new TokenFamily(), new UserFamily(), new AppConsentFamily());
   }
 
   /** Every rule, for documentation and the CLI. */
   public static List<RuleInfo> rules() {
     return List.of(MailboxNewClientApp.INFO, TokenMultiNetwork.INFO, TokenWithoutSignIn.INFO,
-        ImpossibleTravel.INFO, NewCountry.INFO, HostingNetworkAccess.INFO);
+        ImpossibleTravel.INFO, NewCountry.INFO, HostingNetworkAccess.INFO, ConsentThenMailAccess.INFO,
+        MfaChangeThenRiskyAccess.INFO, ExternalForwardingRule.INFO);
   }
 }

@@ -91,8 +91,13 @@ class UalwatchJobITCase {
         JobOptions.TOPIC_ALERTS.key(), p + "alerts", JobOptions.TOPIC_DEADLETTER.key(), p + "dead",
         JobOptions.START_FROM.key(), "earliest", JobOptions.CHECKPOINT_INTERVAL.key(), "1s",
         JobOptions.PARALLELISM.key(), "2", JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "it1"));
-    for (String t : List.of("audit", "signins", "alerts")) kafka.createTopic(p + t, 2);
-    kafka.createTopic(p + "dead", 1);
+    // no time retention: the records carry their 2025 event times as timestamps, and the broker's retention check
+    // (30 s after start, then every 5 min) would otherwise delete every closed segment before the job reads it
+    Map<String, String> keep = Map.of("retention.ms", "-1");
+    for (String t : List.of("audit", "signins", "alerts")) {
+      kafka.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(p + t, 2, (short) 1).configs(keep)));
+    }
+    kafka.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(p + "dead", 1, (short) 1).configs(keep)));
 
     // every scenario (each its own tenant) through one job, as a stream of mixed tenants would go
     List<Path> scenarios;

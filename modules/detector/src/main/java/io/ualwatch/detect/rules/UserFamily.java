@@ -40,6 +40,8 @@ public final class UserFamily implements Family {
   /** Eligible located records per alert bucket. */
   public static final Slot<Long> COUNTS = new Slot<>("usr-counts", Codecs.LONG);
   public static final Slot<Alert> PENDING = new Slot<>("usr-pending", AlertCodec.INSTANCE);
+  /** Chain rules: the user's MFA / security-info changes ("mfa|id") and forwarding changes ("fwd|id"), kept whole. */
+  public static final Slot<ChangeRecord> CHANGES = new Slot<>("usr-changes", ChangeRecord.CODEC);
 
   /** Cells keep first/last time per 5 minutes: finer than the shortest travel window allowed. */
   public static final long CELL_BUCKET_MS = 5 * 60_000L;
@@ -49,6 +51,8 @@ public final class UserFamily implements Family {
   private final NewCountry newCountry = new NewCountry();
   private final HostingNetworkAccess hosting = new HostingNetworkAccess();
   private final ImpossibleTravel travel = new ImpossibleTravel();
+  private final MfaChangeThenRiskyAccess mfaChain = new MfaChangeThenRiskyAccess();
+  private final ExternalForwardingRule forwarding = new ExternalForwardingRule();
 
   @Override
   public String name() {
@@ -57,11 +61,23 @@ public final class UserFamily implements Family {
 
   @Override
   public List<Slot<?>> slots() {
-    return List.of(ACTIVITY, COUNTRIES, ASNS, CELLS, COUNTS, PENDING, AlertLedger.ALERTS);
+    return List.of(ACTIVITY, COUNTRIES, ASNS, CELLS, COUNTS, PENDING, AlertLedger.ALERTS, CHANGES, RiskyAccess.SLOT);
   }
 
   @Override
   public void keys(AuditEvent e, Consumer<String> out) {
+    if (e.eventTime != null && e.outcome != Outcome.FAILURE && e.attributes != null) {
+      // chain rules: an MFA / security-info change goes to the changed user, a forwarding change to its maker
+      String target = e.attribute("targetUser");
+      if (e.attribute("securityChange") != null && target != null) {
+        out.accept(e.tenantId + "|" + target);
+        return;
+      }
+      if (e.attribute("forwardTo") != null && e.actorKind == ActorKind.USER && e.actor != null) {
+        out.accept(e.tenantId + "|" + e.actor);
+        return;
+      }
+    }
     if (e.eventTime == null || e.actorKind != ActorKind.USER || e.actor == null) return;
     boolean signIn = e.isSignIn() && e.outcome == Outcome.SUCCESS;
     boolean mail = e.isMailAccess() && e.outcome != Outcome.FAILURE;
@@ -91,6 +107,14 @@ public final class UserFamily implements Family {
   @Override
   public void onEvent(String key, AuditEvent e, EntityStore store, DetectContext ctx) {
     DetectionSettings s = ctx.settings();
+    if (isChange(e)) {
+      // a change record is not activity of the user: it never enters the location baselines
+      if (e.attribute("securityChange") != null) mfaChain.onChange(key, e, store, ctx);
+      else forwarding.onChange(key, e, store, ctx);
+      int day = DetectionSettings.dayOf(e.eventTime.toEpochMilli());
+      ctx.registerExpiry((day + 1L) * DetectionSettings.DAY + s.retentionMs(), s.retentionMs());
+      return;
+    }
     if (s.userAllowed(e.actor)) return;
     long t = e.eventTime.toEpochMilli();
     int day = DetectionSettings.dayOf(t);
@@ -143,8 +167,33 @@ public final class UserFamily implements Family {
     if (newDay) {
       newCountry.onNewActivityDay(activity, store, ctx);
     }
+    RiskyAccess.record(e, store, s);
+    if (hasChanges(store)) {
+      // the user's accesses or baselines changed: the chains starting from their changes may have changed too
+      mfaChain.reevaluate(key, store, ctx);
+      forwarding.reevaluate(key, store, ctx);
+    }
     ctx.registerExpiry((day + 1L) * DetectionSettings.DAY + CELL_RETENTION_MS, CELL_RETENTION_MS);
     ctx.registerExpiry((day + 1L) * DetectionSettings.DAY + s.retentionMs(), s.retentionMs());
+  }
+
+  /** A change record the chain rules start from (routed by {@link #keys} to the changed user or the rule's maker). */
+  static boolean isChange(AuditEvent e) {
+    return e.attributes != null && (e.attribute("securityChange") != null || e.attribute("forwardTo") != null)
+        && !e.isSignIn() && !e.isMailAccess();
+  }
+
+  private static boolean hasChanges(EntityStore store) {
+    boolean[] any = {false};
+    store.forEach(CHANGES, (k, v) -> any[0] = true);
+    return any[0];
+  }
+
+  /** Latest event time of the chain rules' state (changes and risky accesses), or Long.MIN_VALUE. */
+  private static long chainLatest(EntityStore store) {
+    long[] l = {RiskyAccess.latest(store)};
+    store.forEach(CHANGES, (k, c) -> l[0] = Math.max(l[0], c.time));
+    return l[0];
   }
 
   @Override
@@ -152,13 +201,14 @@ public final class UserFamily implements Family {
     AlertLedger.flush(store, ctx);
     DetectionSettings s = ctx.settings();
     Spans activity = store.get(ACTIVITY, "");
-    if (activity == null || activity.latest() < time - s.retentionMs()) {
+    long latest = Math.max(activity == null ? Long.MIN_VALUE : activity.latest(), chainLatest(store));
+    if (latest == Long.MIN_VALUE || latest < time - s.retentionMs()) {
       store.clear();
       return;
     }
-    long now = Math.min(time, activity.latest() + DetectionSettings.DAY);
+    long now = Math.min(time, latest + DetectionSettings.DAY);
     int oldestDay = DetectionSettings.dayOf(now - s.retentionMs()) - 1;
-    if (activity.pruneBefore(oldestDay) > 0) store.put(ACTIVITY, "", activity);
+    if (activity != null && activity.pruneBefore(oldestDay) > 0) store.put(ACTIVITY, "", activity);
     pruneDays(store, COUNTRIES, oldestDay);
     pruneDays(store, ASNS, oldestDay);
     long cellCutoff = now - CELL_RETENTION_MS;
@@ -174,6 +224,13 @@ public final class UserFamily implements Family {
     });
     oldCounts.forEach(b -> store.remove(COUNTS, b));
     long cutoff = (long) oldestDay * DetectionSettings.DAY;
+    List<String> oldChanges = new ArrayList<>();
+    store.forEach(CHANGES, (k, c) -> {
+      if (c.time < cutoff) oldChanges.add(k);
+    });
+    oldChanges.forEach(k -> store.remove(CHANGES, k));
+    // risky accesses are kept a week longer than the changes, so a change's "risky access before" never goes away
+    RiskyAccess.prune(store, cutoff - 7 * DetectionSettings.DAY);
     for (Slot<Alert> slot : List.of(AlertLedger.ALERTS, PENDING)) {
       List<String> old = new ArrayList<>();
       store.forEach(slot, (id, a) -> {

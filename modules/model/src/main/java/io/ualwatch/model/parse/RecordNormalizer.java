@@ -130,8 +130,8 @@ public final class RecordNormalizer {
       "deviceproperties", "errorcode", "errornumber", "extendedproperties", "externalaccess", "folder", "folders", "id",
       "identity", "ipaddress", "item", "logonerror", "logontype", "mailboxguid", "mailboxownerupn",
       "modifiedproperties", "objectid", "operation", "operationcount", "operationproperties", "organizationid",
-      "originatingserver", "parameters", "recordid", "recordtype", "resultstatus", "sessionid", "target", "tenantid",
-      "tokenobjectid", "tokentenantid", "useragent", "userid", "userkey", "usertype", "workload");
+      "organizationname", "originatingserver", "parameters", "recordid", "recordtype", "resultstatus", "sessionid",
+      "target", "tenantid", "tokenobjectid", "tokentenantid", "useragent", "userid", "userkey", "usertype", "workload");
 
   /** Fields that make a record something other than a plain UAL record (see {@link #dispatch}). */
   private static final Set<String> NOT_PLAIN = Set.of("auditdata", "auditlogrecordtype", "raweventdata", "properties",

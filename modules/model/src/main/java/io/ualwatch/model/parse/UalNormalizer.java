@@ -237,6 +237,8 @@ public final class UalNormalizer {
       if (!ids.isEmpty()) putAttr(e, "targetIds", String.join(",", ids));
     }
     e.outcome = outcome(e);
+    // Consents, app role assignments, credential, MFA and forwarding changes: facts by name for the chain rules.
+    ChangeFacts.extract(r, e, mapper);
     return e;
   }
 

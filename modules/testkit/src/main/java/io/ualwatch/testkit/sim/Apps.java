@@ -13,4 +13,8 @@ public final class Apps {
   /** A third-party app nobody in the simulated tenant uses: the Storm-0558-style reader. */
   public static final String UNKNOWN_READER = "5a95c0de-7f3b-4c1e-9d2a-6b8e1f0c4a77";
   public static final String UNKNOWN_READER_NAME = "Mail Sync Pro";
+
+  /** A third-party app a user is phished into consenting to (consent-then-mail-access). */
+  public static final String CONSENTED_APP = "7d1e9a3f-2b88-4c10-9f55-c0aa41e2b6d1";
+  public static final String CONSENTED_APP_NAME = "QuarterlyReports Connector";
 }

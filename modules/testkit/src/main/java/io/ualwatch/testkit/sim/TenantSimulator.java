@@ -382,13 +382,277 @@ public final class TenantSimulator {
               "Client=OutlookService;Outlook-iOS/2.0;", "Bind", session, tok, t - 4000, "\\Inbox", 1, r, 0));
         }
       }
+      case "consent-mail" -> {
+        // OAuth consent phishing: the user consents to a third-party app asking for Mail.Read; 35 minutes later
+        // the app reads the mailbox with the user's token (from the user's own network, so that only the chain
+        // and the new client app stand out).
+        long t0 = p.startUtc() + 2 * 3_600_000L + r.nextInt(1800) * 1000L;
+        out.add(directory(u.upn(), u.objectId(), a.day(), seq, t0, p.ip(), "Consent to application.",
+            uuid("sp", settings.seed(), Apps.CONSENTED_APP).toString(), consentProps(Apps.CONSENTED_APP,
+                "Mail.Read Mail.ReadWrite offline_access User.Read", false), spTargets(Apps.CONSENTED_APP,
+                Apps.CONSENTED_APP_NAME)));
+        String session = uuid("consent-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 608, "consent");
+        long t1 = t0 + 35 * 60_000L;
+        out.add(signIn(u, a.day(), seq, t1, p.ip(), Apps.CONSENTED_APP, Apps.CONSENTED_APP_NAME, session, tok, false,
+            "Mobile Apps and Desktop clients"));
+        for (int k = 0; k < 3; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t1 + (1 + 6L * k) * 60_000L, p.ip(), Apps.CONSENTED_APP,
+              Apps.CONSENTED_APP_NAME, "Client=REST;Client=RESTSystem;;", "Bind", session, tok, t1, "\\Inbox",
+              4 + r.nextInt(6), r, 0));
+        }
+      }
+      case "benign-consent-first-party" -> {
+        // An admin consents for the whole tenant to a Microsoft first-party client the users already use (Outlook),
+        // then everyone goes on as before.
+        long t0 = p.startUtc() + 30 * 60_000L;
+        out.add(directory(u.upn(), u.objectId(), a.day(), seq, t0, p.ip(), "Consent to application.",
+            uuid("sp", settings.seed(), Apps.OUTLOOK_DESKTOP).toString(), consentProps(Apps.OUTLOOK_DESKTOP,
+                "EWS.AccessAsUser.All Mail.ReadWrite offline_access", true), spTargets(Apps.OUTLOOK_DESKTOP,
+                "Microsoft Outlook")));
+      }
+      case "mfa-reset-vpn" -> {
+        // The Lapsus$ help-desk pattern: in the evening the help desk resets the victim's password and MFA method
+        // for a caller; 25 minutes later the caller signs in through a commercial VPN and reads mail.
+        long t0 = p.startUtc() + (p.hours() + 5) * 3_600_000L + r.nextInt(600) * 1000L;
+        String helpdesk = "helpdesk.agent@" + DOMAIN;
+        String helpdeskOid = uuid("oid-helpdesk", settings.seed()).toString();
+        String ip = Networks.US_OFFICE.address(settings.seed() * 31 + 7);
+        out.add(directory(helpdesk, helpdeskOid, a.day(), seq, t0, ip, "Reset user password.", u.upn(),
+            mapper.createArrayNode(), userTargets(u)));
+        out.add(directory(helpdesk, helpdeskOid, a.day(), seq, t0 + 90_000L, ip, "Update user.", u.upn(),
+            mfaProps(), userTargets(u)));
+        String vpn = Networks.M247_VPN.address(settings.seed() + 0x4E5EL + a.day());
+        String session = uuid("helpdesk-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 609, "helpdesk");
+        long t1 = t0 + 25 * 60_000L;
+        out.add(signIn(u, a.day(), seq, t1, vpn, Apps.OWA, "Outlook Web App Office 365", session, tok, true, "Browser"));
+        for (int k = 0; k < 2; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t1 + (2 + 3L * k) * 60_000L, vpn, Apps.OWA, null,
+              "Client=OWA;Action=ViaProxy", "Bind", session, tok, t1, "\\Inbox", 3 + r.nextInt(4), r, 0));
+        }
+      }
+      case "benign-mfa-reregister" -> {
+        // A new phone: before work the user registers the authenticator app again (self-service), then works as
+        // every day from home or the office.
+        long t0 = p.startUtc() - 20 * 60_000L;
+        out.add(directory(u.upn(), u.objectId(), a.day(), seq, t0, p.ip(), "User registered security info",
+            u.upn(), securityInfoProps(), mapper.createArrayNode()));
+      }
+      case "forward-external" -> {
+        // Business email compromise persistence: an inbox rule (OWA / PowerShell) forwarding invoices to an
+        // outside address and deleting them from the mailbox.
+        long t0 = p.startUtc() + 3 * 3_600_000L + r.nextInt(1800) * 1000L;
+        out.add(exchangeAdmin(u, a.day(), seq, t0, p.ip(), "New-InboxRule", u.displayName() + "\\.",
+            params("Name", ".", "SubjectOrBodyContainsWords", "invoice;payment;wire", "ForwardTo",
+                "\"Records\" [SMTP:records@secure-docs.example]", "DeleteMessage", "True", "StopProcessingRules", "True")));
+      }
+      case "forward-client-rule" -> {
+        // A sign-in through a commercial VPN in the evening, then a client-side rule made in Outlook
+        // (UpdateInboxRules, empty Parameters) that forwards everything to an outside address.
+        long t0 = p.startUtc() + (p.hours() + 4) * 3_600_000L;
+        String vpn = Networks.M247_VPN.address(settings.seed() + 0xF0DL + a.day());
+        String session = uuid("rule-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 610, "rule");
+        out.add(signIn(u, a.day(), seq, t0, vpn, Apps.OUTLOOK_DESKTOP, "Microsoft Outlook", session, tok, true,
+            "Mobile Apps and Desktop clients"));
+        out.add(updateInboxRules(u, a.day(), seq, t0 + 20 * 60_000L, vpn, session, "Archive",
+            "[{\"ActionType\":\"Forward\",\"Recipients\":[\"SMTP:ops-archive@relay-mail.example\"],"
+                + "\"FlavorFlags\":\"0\"}]"));
+      }
+      case "benign-forward-internal" -> {
+        // An inbox rule forwarding project mail to a colleague in the same tenant.
+        User colleague = users.get((u.index() + 1) % users.size());
+        long t0 = p.startUtc() + 60 * 60_000L + r.nextInt(1800) * 1000L;
+        out.add(exchangeAdmin(u, a.day(), seq, t0, p.ip(), "New-InboxRule", u.displayName() + "\\Projects",
+            params("Name", "Projects", "SubjectContainsWords", "project", "ForwardTo", colleague.upn(),
+                "StopProcessingRules", "False")));
+      }
       default -> throw new IllegalArgumentException("unknown attack kind " + a.kind()
           + "; known: token-replay, new-app, token-no-signin, impossible-travel, new-country, hosting-access, benign-trip, "
-          + "benign-inflight, benign-dualstack, benign-ms-global");
+          + "benign-inflight, benign-dualstack, benign-ms-global, consent-mail, benign-consent-first-party, "
+          + "mfa-reset-vpn, benign-mfa-reregister, forward-external, forward-client-rule, benign-forward-internal");
     }
   }
 
   // ---------------------------------------------------------------- record builders
+
+  /** The tenant's initial domain, as Exchange records write it in OrganizationName. */
+  private static final String INITIAL_DOMAIN = "contososim.onmicrosoft.com";
+
+  /** A directory operation (RecordType 8) as the UAL writes it: trailing period, Actor/Target lists, properties. */
+  private Record directory(String actorUpn, String actorOid, int day, int[] seq, long time, String ip, String op,
+      String objectId, ArrayNode modified, ArrayNode target) {
+    String id = uuid("dir-record", settings.seed(), actorUpn, day, seq[0]++).toString();
+    ObjectNode o = mapper.createObjectNode();
+    o.put("CreationTime", UAL_TIME.format(Instant.ofEpochMilli(time)));
+    o.put("Id", id);
+    o.put("Operation", op);
+    o.put("OrganizationId", tenantId);
+    o.put("RecordType", 8);
+    o.put("ResultStatus", "Success");
+    o.put("UserKey", actorOid);
+    o.put("UserType", 0);
+    o.put("Version", 1);
+    o.put("Workload", "AzureActiveDirectory");
+    o.put("ClientIP", ip);
+    o.put("ObjectId", objectId);
+    o.put("UserId", actorUpn);
+    o.put("AzureActiveDirectoryEventType", 1);
+    ArrayNode ext = o.putArray("ExtendedProperties");
+    ext.addObject().put("Name", "additionalDetails").put("Value", "{}");
+    ext.addObject().put("Name", "extendedAuditEventCategory").put("Value", op.startsWith("Consent") ? "ServicePrincipal"
+        : "User");
+    o.set("ModifiedProperties", modified);
+    ArrayNode actor = o.putArray("Actor");
+    actor.addObject().put("ID", actorUpn).put("Type", 5);
+    actor.addObject().put("ID", actorOid).put("Type", 0);
+    o.put("ActorContextId", tenantId);
+    o.put("ActorIpAddress", ip);
+    o.put("InterSystemsId", uuid("isi", id).toString());
+    o.put("IntraSystemId", uuid("intra", id).toString());
+    o.put("SupportTicketId", "");
+    o.set("Target", target);
+    o.put("TargetContextId", tenantId);
+    return new Record(time, Feed.AUDIT, id, o.toString());
+  }
+
+  private ArrayNode consentProps(String appId, String scopes, boolean admin) {
+    ArrayNode m = mapper.createArrayNode();
+    String sp = uuid("sp", settings.seed(), appId).toString();
+    m.addObject().put("Name", "ConsentContext.IsAdminConsent").put("NewValue", admin ? "True" : "False").put("OldValue", "");
+    m.addObject().put("Name", "ConsentContext.IsAppOnly").put("NewValue", "False").put("OldValue", "");
+    m.addObject().put("Name", "ConsentContext.OnBehalfOfAll").put("NewValue", admin ? "True" : "False").put("OldValue", "");
+    m.addObject().put("Name", "ConsentContext.Tags").put("NewValue", "WindowsAzureActiveDirectoryIntegratedApp")
+        .put("OldValue", "");
+    m.addObject().put("Name", "ConsentAction.Permissions").put("NewValue", "[] => [[Id: "
+        + uuid("grant", appId, settings.seed()).toString().substring(0, 8) + ", ClientId: " + sp
+        + ", PrincipalId: , ResourceId: " + uuid("sp", settings.seed(), Apps.GRAPH_API) + ", ConsentType: "
+        + (admin ? "AllPrincipals" : "Principal") + ", Scope:  " + scopes
+        + ", CreatedDateTime: , LastModifiedDateTime ]]; ").put("OldValue", "");
+    m.addObject().put("Name", "TargetId.ServicePrincipalNames").put("NewValue", appId).put("OldValue", "");
+    return m;
+  }
+
+  private ArrayNode spTargets(String appId, String name) {
+    ArrayNode t = mapper.createArrayNode();
+    String sp = uuid("sp", settings.seed(), appId).toString();
+    t.addObject().put("ID", "ServicePrincipal_" + sp).put("Type", 2);
+    t.addObject().put("ID", sp).put("Type", 2);
+    t.addObject().put("ID", "ServicePrincipal").put("Type", 2);
+    t.addObject().put("ID", name).put("Type", 1);
+    t.addObject().put("ID", appId).put("Type", 2);
+    t.addObject().put("ID", appId).put("Type", 4);
+    return t;
+  }
+
+  private ArrayNode userTargets(User u) {
+    ArrayNode t = mapper.createArrayNode();
+    t.addObject().put("ID", "User_" + u.objectId()).put("Type", 2);
+    t.addObject().put("ID", u.objectId()).put("Type", 2);
+    t.addObject().put("ID", "User").put("Type", 2);
+    t.addObject().put("ID", u.upn()).put("Type", 5);
+    return t;
+  }
+
+  private ArrayNode mfaProps() {
+    ArrayNode m = mapper.createArrayNode();
+    m.addObject().put("Name", "StrongAuthenticationMethod")
+        .put("NewValue", "[{\"MethodType\":6,\"Default\":true}]").put("OldValue", "[{\"MethodType\":7,\"Default\":true}]");
+    m.addObject().put("Name", "Included Updated Properties").put("NewValue", "StrongAuthenticationMethod")
+        .put("OldValue", "");
+    return m;
+  }
+
+  private ArrayNode securityInfoProps() {
+    ArrayNode m = mapper.createArrayNode();
+    m.addObject().put("Name", "Method").put("NewValue", "Microsoft Authenticator").put("OldValue", "");
+    return m;
+  }
+
+  private ArrayNode params(String... nameValues) {
+    ArrayNode a = mapper.createArrayNode();
+    for (int i = 0; i < nameValues.length; i += 2) a.addObject().put("Name", nameValues[i]).put("Value", nameValues[i + 1]);
+    return a;
+  }
+
+  /** An Exchange admin cmdlet record (RecordType 1), e.g. New-InboxRule run from OWA or PowerShell. */
+  private Record exchangeAdmin(User u, int day, int[] seq, long time, String ip, String op, String objectId,
+      ArrayNode parameters) {
+    String id = recordId(u, day, seq);
+    ObjectNode o = mapper.createObjectNode();
+    o.put("CreationTime", UAL_TIME.format(Instant.ofEpochMilli(time)));
+    o.put("Id", id);
+    o.put("Operation", op);
+    o.put("OrganizationId", tenantId);
+    o.put("RecordType", 1);
+    o.put("ResultStatus", "True");
+    o.put("UserKey", "1003" + Long.toHexString(settings.seed() & 0xffff).toUpperCase() + String.format("%06X", u.index()));
+    o.put("UserType", 0);
+    o.put("Version", 1);
+    o.put("Workload", "Exchange");
+    o.put("ClientIP", ip + ":" + (49152 + Math.floorMod(id.hashCode(), 16000)));
+    o.put("ObjectId", "SIMPR0" + (u.index() % 9) + "A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/"
+        + INITIAL_DOMAIN + "/" + objectId);
+    o.put("UserId", u.upn());
+    o.put("AppId", "");
+    o.put("ClientAppId", "");
+    o.put("ExternalAccess", false);
+    o.put("OrganizationName", INITIAL_DOMAIN);
+    o.put("OriginatingServer", "SIMPR0" + (u.index() % 9) + "MB" + (1000 + day % 97) + " (15.20.8000.000)\r\n");
+    o.set("Parameters", parameters);
+    o.put("SessionId", uuid("admin-session", settings.seed(), u.index(), day).toString());
+    return new Record(time, Feed.AUDIT, id, o.toString());
+  }
+
+  /** A client-side rule saved by Outlook (RecordType 2 UpdateInboxRules): empty Parameters, the rule in OperationProperties. */
+  private Record updateInboxRules(User u, int day, int[] seq, long time, String ip, String session, String ruleName,
+      String ruleActionsJson) {
+    String id = recordId(u, day, seq);
+    ObjectNode o = mapper.createObjectNode();
+    o.put("CreationTime", UAL_TIME.format(Instant.ofEpochMilli(time)));
+    o.put("Id", id);
+    o.put("Operation", "UpdateInboxRules");
+    o.put("OrganizationId", tenantId);
+    o.put("RecordType", 2);
+    o.put("ResultStatus", "Succeeded");
+    o.put("UserKey", "1003" + Long.toHexString(settings.seed() & 0xffff).toUpperCase() + String.format("%06X", u.index()));
+    o.put("UserType", 0);
+    o.put("Version", 1);
+    o.put("Workload", "Exchange");
+    o.put("UserId", u.upn());
+    o.put("ClientIPAddress", ip);
+    o.put("ClientInfoString", "Client=MSExchangeRPC");
+    o.put("ClientProcessName", "OUTLOOK.EXE");
+    o.put("ClientVersion", "16.0.17531.20140");
+    o.put("ExternalAccess", false);
+    o.put("InternalLogonType", 0);
+    o.put("LogonType", 0);
+    o.put("LogonUserSid", u.sid());
+    o.put("MailboxGuid", u.mailboxGuid());
+    o.put("MailboxOwnerSid", u.sid());
+    o.put("MailboxOwnerUPN", u.upn());
+    o.put("OrganizationName", INITIAL_DOMAIN);
+    o.put("OriginatingServer", "SIMPR0" + (u.index() % 9) + "MB" + (1000 + day % 97) + " (15.20.8000.000)\r\n");
+    o.put("SessionId", uuid("exo-session", session).toString());
+    o.putArray("Parameters");
+    ArrayNode props = o.putArray("OperationProperties");
+    props.addObject().put("Name", "RuleOperation").put("Value", "AddMailboxRule");
+    props.addObject().put("Name", "RuleId").put("Value", "0");
+    props.addObject().put("Name", "RuleState").put("Value", "Enabled");
+    props.addObject().put("Name", "RuleCondition").put("Value", "{}");
+    props.addObject().put("Name", "RuleName").put("Value", ruleName);
+    props.addObject().put("Name", "RuleProvider").put("Value", "RuleOrganizer");
+    props.addObject().put("Name", "RuleActions").put("Value", ruleActionsJson);
+    ObjectNode item = o.putObject("Item");
+    item.put("Id", "RgAAAA" + Base64.getEncoder().withoutPadding().encodeToString(
+        ByteBuffer.allocate(8).putLong(id.hashCode() * 31L).array()));
+    ObjectNode parent = item.putObject("ParentFolder");
+    parent.put("Id", "LgAAAAInbox" + u.index());
+    parent.put("Name", "Inbox");
+    parent.put("Path", "\\Inbox");
+    return new Record(time, Feed.AUDIT, id, o.toString());
+  }
 
   private Record mailAccess(User actor, String mailbox, int day, int[] seq, long time, String ip, String clientAppId,
       String clientAppName, String clientInfo, String accessType, String session, String token, long issuedAt,

@@ -13,4 +13,11 @@ public final class Apps {
   /** A third-party app nobody in the simulated tenant uses: the Storm-0558-style reader. */
   public static final String UNKNOWN_READER = "5a95c0de-7f3b-4c1e-9d2a-6b8e1f0c4a77";
   public static final String UNKNOWN_READER_NAME = "Mail Sync Pro";
+
+  /** A third-party CRM integration with application permission to read mail (app-only). */
+  public static final String CRM_CONNECTOR = "c7a3e2d1-58b4-4f0e-9a61-2d8f3b7c9e15";
+  public static final String CRM_CONNECTOR_NAME = "Contoso CRM Connector";
+  /** A third-party backup service that reads every mailbox each night (app-only). */
+  public static final String BACKUP_SERVICE = "b4c2d9e0-7a13-4c6b-8f25-91e0a3d4c6b8";
+  public static final String BACKUP_SERVICE_NAME = "Contoso Cloud Backup";
 }

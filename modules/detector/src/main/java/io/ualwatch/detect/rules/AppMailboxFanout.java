@@ -282,6 +282,8 @@ public final class AppMailboxFanout implements java.io.Serializable {
     int bar = key.indexOf('|');
     a.tenantId = key.substring(0, bar);
     a.appId = key.substring(bar + 1);
+    // the acting identity is the app (for app-only access the audit log's UserId is the app too)
+    a.user = a.appId;
     String name = store.get(AppFamily.NAME, "");
     a.appName = name != null ? name : s.apps().name(a.appId);
     a.appFirstParty = s.apps().isFirstParty(a.appId);

@@ -8,17 +8,20 @@ import java.util.Arrays;
 
 /**
  * Items read from one mailbox in each hour of one UTC day: the sum of OperationCount, the number of records,
- * and the first and last record time per hour. Sums of de-duplicated records: the same records in any order
- * give the same value.
+ * the first and last record time per hour, and whether anyone but the owner read in the hour. Sums of
+ * de-duplicated records: the same records in any order give the same value.
  */
 public final class HourItems {
   final long[] items = new long[24];
   final int[] records = new int[24];
   final long[] first = new long[24];
   final long[] last = new long[24];
+  /** Bit h: some record of hour h was not the owner reading with their own identity (a delegate, an app). */
+  int others;
 
   /** Adds a record of {@code count} items at {@code t} in hour-of-day {@code h}. */
-  void add(int h, long count, long t) {
+  void add(int h, long count, long t, boolean byOther) {
+    if (byOther) others |= 1 << h;
     if (records[h] == 0) {
       first[h] = t;
       last[h] = t;
@@ -48,6 +51,7 @@ public final class HourItems {
       int mask = 0;
       for (int h = 0; h < 24; h++) if (v.records[h] != 0) mask |= 1 << h;
       out.writeInt(mask);
+      out.writeInt(v.others);
       for (int h = 0; h < 24; h++) {
         if (v.records[h] == 0) continue;
         Codecs.writeVarLong(out, v.items[h]);
@@ -61,6 +65,7 @@ public final class HourItems {
     public HourItems read(DataInput in) throws IOException {
       HourItems v = new HourItems();
       int mask = in.readInt();
+      v.others = in.readInt();
       for (int h = 0; h < 24; h++) {
         if ((mask & (1 << h)) == 0) continue;
         v.items[h] = Codecs.readVarLong(in);
@@ -75,7 +80,7 @@ public final class HourItems {
   @Override
   public boolean equals(Object o) {
     return o instanceof HourItems h && Arrays.equals(items, h.items) && Arrays.equals(records, h.records)
-        && Arrays.equals(first, h.first) && Arrays.equals(last, h.last);
+        && Arrays.equals(first, h.first) && Arrays.equals(last, h.last) && others == h.others;
   }
 
   @Override

@@ -72,7 +72,8 @@ public final class MailboxBulkAccess implements java.io.Serializable {
     HourItems hi = store.get(MailboxFamily.HOURS, sub);
     if (hi == null) hi = new HourItems();
     long before = hi.max();
-    hi.add(hour, Math.max(1, e.operationCount), t);
+    boolean byOther = e.actorKind != io.ualwatch.model.ActorKind.USER || !e.mailboxOwner.equals(e.actor);
+    hi.add(hour, Math.max(1, e.operationCount), t, byOther);
     store.put(MailboxFamily.HOURS, sub, hi);
     // the baseline is kept whether or not the rule is on, so that turning it on finds it
     if (!s.config().get(DetectionOptions.BULK_ENABLED)) return;
@@ -121,6 +122,7 @@ public final class MailboxBulkAccess implements java.io.Serializable {
     long peakHourStart = 0;
     long peakThreshold = 0;
     long peakBaseline = 0;
+    boolean others = false;
     for (int d = DetectionSettings.dayOf(from); d <= DetectionSettings.dayOf(to - 1); d++) {
       HourItems hi = store.get(MailboxFamily.HOURS, Integer.toString(d));
       if (hi == null) continue;
@@ -132,6 +134,7 @@ public final class MailboxBulkAccess implements java.io.Serializable {
         if (thr < 0) thr = threshold(d, store, s, baseline);
         if (hi.items[h] <= thr) continue;
         bulkHours++;
+        others |= (hi.others & (1 << h)) != 0;
         items += hi.items[h];
         records += hi.records[h];
         first = Math.min(first, hi.first[h]);
@@ -169,6 +172,9 @@ public final class MailboxBulkAccess implements java.io.Serializable {
     a.attackTacticName = INFO.tacticName();
     a.entities.put("tenant", a.tenantId);
     a.entities.put("mailbox", a.mailbox);
+    // the user is the mailbox's own: who else read in the bulk hours is not kept in state, only that someone did
+    a.user = a.mailbox;
+    if (others) a.facts.put("otherReaders", "true");
     a.facts.put("bulkHours", Integer.toString(bulkHours));
     a.facts.put("items", Long.toString(items));
     a.facts.put("peakHour", Instant.ofEpochMilli(peakHourStart).toString());
@@ -184,8 +190,8 @@ public final class MailboxBulkAccess implements java.io.Serializable {
             + "mailbox in one hour";
     a.evidenceCount = records;
     a.message = message(a);
-    // Readers are in the evidence: the alert is about the mailbox, and who read first in a bulk hour is not kept
-    // in state (user, app and source stay empty so that the content does not depend on arrival order).
+    // Readers are in the evidence: who read first in a bulk hour is not kept in state (app and source stay empty
+    // so that the content does not depend on arrival order).
     boolean listChanged = false;
     if (prev != null) {
       Drafts.keepLifecycle(prev, a);
@@ -217,6 +223,7 @@ public final class MailboxBulkAccess implements java.io.Serializable {
         : "in " + hours + " hours above the threshold of " + a.facts.get("threshold") + " items (peak "
             + a.facts.get("peakItems") + " in the hour from " + a.facts.get("peakHour") + ")";
     return a.facts.get("items") + " items were read from " + a.mailbox + "'s mailbox " + when + " in "
-        + a.evidenceCount + " records; " + a.baseline + ".";
+        + a.evidenceCount + " records" + ("true".equals(a.facts.get("otherReaders"))
+            ? " (some by other users or apps, see the evidence)" : "") + "; " + a.baseline + ".";
   }
 }

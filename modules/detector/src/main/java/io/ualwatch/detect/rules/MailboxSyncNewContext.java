@@ -26,9 +26,10 @@ import java.util.TreeSet;
  * mailbox-sync-new-context: a MailItemsAccessed Sync (a whole folder downloaded) from a client app or a network
  * (ASN) that did not read the mailbox in the baseline window.
  *
- * <p>Definition (order-independent): a sync <em>context</em> is (client app, ASN) of a Sync record. The context has
- * an episode on day d (its first day of Sync in the alert bucket) when, on d, the ASN is novel for the mailbox
- * (seen on d, on none of the {@code retention} days before, in any of the mailbox's mail access), or the app is
+ * <p>Definition (order-independent): a sync <em>context</em> is (client app, ASN, place) of a Sync record. The
+ * context has an episode on day d (its first day of Sync in the alert bucket) when, on d, the ASN is novel for the
+ * mailbox (seen on d, on none of the {@code retention} days before, in any of the mailbox's mail access) and its
+ * place is at least min-distance-km from every place of those days (or it is hosting/VPN, or unlocated), or the app is
  * novel and is not a plain Microsoft first-party client (unless
  * {@code rules.mailbox-sync-new-context.new-first-party-app}). The alert for (mailbox, context, bucket) exists
  * when the mailbox is mature on d. Its facts come from the episode's earliest Sync record; whether the app, the
@@ -50,7 +51,10 @@ public final class MailboxSyncNewContext implements java.io.Serializable {
       "A MailItemsAccessed record with MailAccessType Sync (read by name from OperationProperties; Outlook "
           + "desktop downloading a whole folder) comes from an autonomous system (ASN) that did not read this "
           + "mailbox in the previous `detect.baseline.retention`, or from a client app that did not, in a mailbox "
-          + "with at least `detect.baseline.maturity` of history. A Microsoft first-party mail client that is new "
+          + "with at least `detect.baseline.maturity` of history. A new ASN counts when its location is at least "
+          + "`rules.mailbox-sync-new-context.min-distance-km` from every place the mailbox was read from in that "
+          + "window, or it is a hosting/VPN network or has no location: the user's second ISP in the same area "
+          + "(home and office) is not a new context. A Microsoft first-party mail client that is new "
           + "to the mailbox on a network it already uses (Outlook on a new machine) does not count unless "
           + "`rules.mailbox-sync-new-context.new-first-party-app` is set; a new app that is not first-party, or a "
           + "first-party app attackers reuse, always does. Microsoft, private and trusted addresses are never a "
@@ -60,14 +64,15 @@ public final class MailboxSyncNewContext implements java.io.Serializable {
           + "investigation guide says a Sync sharing the attacker's network or client exposes the whole folder. "
           + "An attacker who adds a stolen account to Outlook, or a tool speaking its protocol, downloads the "
           + "mailbox this way. No open rule alerts on it.",
-      "A user setting up Outlook at a new place (a new home ISP, a hotel, a branch office); a new corporate "
-          + "egress network not in `detect.allow.cidrs`; mobile hotspots. Once seen, the network is in the "
-          + "mailbox's baseline for the retention window.",
+      "A user setting up Outlook at a new place far from their usual ones (a hotel, a branch office in another "
+          + "city); a new corporate egress network not in `detect.allow.cidrs`; ISPs whose address pools are "
+          + "geolocated far from the user. Once seen, the network is in the mailbox's baseline for the retention "
+          + "window. Missed on purpose: a residential proxy on a new ISP in the user's own area.",
       "Check the network (ASN, organisation, country) and app in the alert against the user's sign-ins: did the "
           + "user set up Outlook there? The folders listed were downloaded entirely; if the access is not the "
           + "user's, treat their content as exfiltrated, revoke the user's sessions and reset credentials.",
       List.of("rules.mailbox-sync-new-context.enabled", "rules.mailbox-sync-new-context.new-first-party-app",
-          "detect.baseline.retention", "detect.baseline.maturity", "detect.suppression", "detect.allow.apps",
+          "rules.mailbox-sync-new-context.min-distance-km", "detect.baseline.retention", "detect.baseline.maturity", "detect.suppression", "detect.allow.apps",
           "detect.allow.cidrs", "detect.allow.users"));
 
   /**

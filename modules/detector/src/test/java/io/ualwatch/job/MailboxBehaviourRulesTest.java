@@ -128,6 +128,15 @@ class MailboxBehaviourRulesTest {
   }
 
   @Test
+  void withoutADistanceEveryNewNetworkCounts() throws Exception {
+    List<AuditEvent> ev = tenDaysAtHome();
+    ev.add(mail(OUTLOOK, 10 * DAY + 8 * H, SEATTLE_OFFICE, "Sync", 1));
+    List<Alert> out = run(new MailboxFamily(), Map.of("rules.mailbox-sync-new-context.min-distance-km", "0"), ev,
+        Events.T0 + 12 * DAY);
+    assertEquals(1, fresh(out, MailboxSyncNewContext.ID).size(), "" + out);
+  }
+
+  @Test
   void syncFromANewHostingNetworkNearbyStillAlerts() throws Exception {
     List<AuditEvent> ev = tenDaysAtHome();
     Geo vpsInSeattle = city("US", 14061, NetworkClass.HOSTING, 47.6, -122.33);
@@ -243,6 +252,18 @@ class MailboxBehaviourRulesTest {
     assertEquals(30, last.evidenceCount);
     assertEquals(Events.T0 + 10 * DAY + 14 * H, last.time);
     assertTrue(last.message.startsWith("300 items were read from " + MBX), last.message);
+  }
+
+  @Test
+  void bulkAlertSaysWhenOthersReadInTheBulkHour() throws Exception {
+    List<AuditEvent> ev = tenDaysAtHome();
+    ev.addAll(hourOf(10, 14, 30, 10, SEATTLE_HOME));
+    ev.add(delegateRead(10 * DAY + 14 * H + 30 * 60_000L, 2, SEATTLE_OFFICE));
+    List<Alert> out = mailbox(ev);
+    Alert last = out.stream().filter(x -> x.ruleId.equals(MailboxBulkAccess.ID)).reduce((x, y) -> y).orElseThrow();
+    assertEquals(MBX, last.user);
+    assertEquals("true", last.facts.get("otherReaders"));
+    assertTrue(last.message.contains("some by other users or apps"), last.message);
   }
 
   @Test

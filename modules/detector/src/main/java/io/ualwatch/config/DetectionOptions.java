@@ -141,6 +141,59 @@ public final class DetectionOptions {
       "Severity goes up one step when the user had a sign-in or mail access from a new country or a new hosting/VPN "
           + "network at most this long before the forwarding change."))
       .check(d -> d.toMinutes() >= 5 && d.toHours() <= 168, "must be between 5m and 168h");
+  // ---- mailbox-sync-new-context ----
+  public static final Option<Boolean> SYNC_NEW_CONTEXT_ENABLED = Option.bool("rules.mailbox-sync-new-context.enabled",
+      true, "Turns the mailbox-sync-new-context rule on or off.");
+  public static final Option<Boolean> SYNC_NEW_CONTEXT_FIRST_PARTY = Option.bool(
+      "rules.mailbox-sync-new-context.new-first-party-app", false,
+      "Also alert when the only new thing about a Sync is a Microsoft first-party mail client (Outlook set up on a "
+          + "new machine, another Outlook flavour) on a network the mailbox already uses. Off by default: that is "
+          + "what a user's new laptop looks like. A new network, or a new app that is not first-party (or a "
+          + "first-party app attackers reuse), always counts.");
+  public static final Option<Integer> SYNC_NEW_CONTEXT_MIN_KM = Option.integer(
+      "rules.mailbox-sync-new-context.min-distance-km", 250,
+      "A network new to the mailbox counts only when its location is at least this far from every place the "
+          + "mailbox was read from in the baseline window, or when it is a hosting/VPN network or has no location: "
+          + "a second ISP in the same area (the user's home and office) is not a new context. 0 makes every new "
+          + "ASN count.")
+      .check(n -> n >= 0 && n <= 20_000, "must be between 0 and 20000");
+
+  // ---- mailbox-throttled ----
+  public static final Option<Boolean> THROTTLED_ENABLED = Option.bool("rules.mailbox-throttled.enabled", true,
+      "Turns the mailbox-throttled rule on or off.");
+
+  // ---- mailbox-bulk-access ----
+  public static final Option<Boolean> BULK_ENABLED = Option.bool("rules.mailbox-bulk-access.enabled", true,
+      "Turns the mailbox-bulk-access rule on or off.");
+  public static final Option<Integer> BULK_MIN_ITEMS = Option.integer("rules.mailbox-bulk-access.min-items", 250,
+      "Items read from one mailbox in one UTC hour (sum of OperationCount of MailItemsAccessed) must exceed at "
+          + "least this many, whatever the baseline.")
+      .check(n -> n >= 1 && n <= 1_000_000, "must be between 1 and 1000000");
+  public static final Option<Double> BULK_BASELINE_FACTOR = Option.decimal(
+      "rules.mailbox-bulk-access.baseline-factor", 5.0,
+      "Items in the hour must also exceed this multiple of the mailbox's largest hour in the baseline window "
+          + "(`detect.baseline.retention` before the day).")
+      .check(f -> f >= 1.0 && f <= 100.0, "must be between 1 and 100");
+
+  // ---- app-mailbox-fanout ----
+  public static final Option<Boolean> FANOUT_ENABLED = Option.bool("rules.app-mailbox-fanout.enabled", true,
+      "Turns the app-mailbox-fanout rule on or off.");
+  public static final Option<Integer> FANOUT_MIN_MAILBOXES = Option.integer("rules.app-mailbox-fanout.min-mailboxes",
+      5, "Distinct mailboxes one app must read within the window (and more than it ever did in the baseline).")
+      .check(n -> n >= 2 && n <= 100, "must be between 2 and 100");
+  public static final Option<Duration> FANOUT_WINDOW = Option.duration("rules.app-mailbox-fanout.window",
+      Duration.ofMinutes(10), "The sliding window in which the distinct mailboxes an app reads are counted.")
+      .check(d -> d.toSeconds() >= 120 && d.toMinutes() <= 60, "must be between 2m and 60m");
+  public static final Option<Boolean> FANOUT_REQUIRE_BASELINE = Option.bool(
+      "rules.app-mailbox-fanout.require-baseline", true,
+      "Only apps with a mature baseline in the tenant (seen reading mail at least `detect.baseline.maturity` "
+          + "before) alert. Set to false to also alert on apps seen for the first time; every routine bulk reader "
+          + "(backup, archiving) then alerts once at the start of the data. Apps new to the tenant are what "
+          + "mailbox-new-client-app reports, per mailbox.");
+
+  // ---- cross-mailbox-access ----
+  public static final Option<Boolean> CROSS_MAILBOX_ENABLED = Option.bool("rules.cross-mailbox-access.enabled", true,
+      "Turns the cross-mailbox-access rule on or off.");
 
   public static final List<Option<?>> ALL = List.of(BASELINE_RETENTION, BASELINE_MATURITY, SUPPRESSION,
       EVIDENCE_MAX, ALLOW_APPS, ALLOW_USERS, ALLOW_CIDRS, NEW_CLIENT_APP_ENABLED, NEW_CLIENT_APP_MIN_SEVERITY,
@@ -148,5 +201,8 @@ public final class DetectionOptions {
       TOKEN_MULTI_NETWORK_SESSIONS, NEW_COUNTRY_ENABLED, HOSTING_ENABLED, TRAVEL_ENABLED, TRAVEL_MIN_KM,
       TRAVEL_MAX_KMH, NO_SIGNIN_ENABLED, NO_SIGNIN_GRACE, NO_SIGNIN_LOOKBACK, NO_SIGNIN_FEED_WINDOW,
       CONSENT_ENABLED, CONSENT_WINDOW, CONSENT_MAIL_PERMISSIONS, MFA_CHAIN_ENABLED, MFA_CHAIN_WINDOW,
-      FORWARDING_ENABLED, FORWARDING_INTERNAL_DOMAINS, FORWARDING_RISKY_WINDOW);
+      FORWARDING_ENABLED, FORWARDING_INTERNAL_DOMAINS, FORWARDING_RISKY_WINDOW,
+      SYNC_NEW_CONTEXT_ENABLED, SYNC_NEW_CONTEXT_FIRST_PARTY, SYNC_NEW_CONTEXT_MIN_KM, THROTTLED_ENABLED,
+      BULK_ENABLED, BULK_MIN_ITEMS, BULK_BASELINE_FACTOR, FANOUT_ENABLED, FANOUT_MIN_MAILBOXES, FANOUT_WINDOW,
+      FANOUT_REQUIRE_BASELINE, CROSS_MAILBOX_ENABLED);
 }

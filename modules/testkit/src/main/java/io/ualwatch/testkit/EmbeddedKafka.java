@@ -112,6 +112,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     // would delete them before anyone read them. Topics that want time retention set retention.ms themselves.
     p.put("log.retention.ms", "-1");
     p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    // Records carry event-time timestamps (replays and scenarios of past months): with a time retention the broker
+    // would delete them within a minute of start-up, whatever topics the tests create.
+    p.put("log.retention.ms", "-1");
     Path propsFile = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(propsFile)) {
       p.store(out, "ualwatch embedded broker");

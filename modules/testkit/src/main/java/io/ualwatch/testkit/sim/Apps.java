@@ -17,4 +17,10 @@ public final class Apps {
   /** A third-party app a user is phished into consenting to (consent-then-mail-access). */
   public static final String CONSENTED_APP = "7d1e9a3f-2b88-4c10-9f55-c0aa41e2b6d1";
   public static final String CONSENTED_APP_NAME = "QuarterlyReports Connector";
+  /** A third-party CRM integration with application permission to read mail (app-only). */
+  public static final String CRM_CONNECTOR = "c7a3e2d1-58b4-4f0e-9a61-2d8f3b7c9e15";
+  public static final String CRM_CONNECTOR_NAME = "Contoso CRM Connector";
+  /** A third-party backup service that reads every mailbox each night (app-only). */
+  public static final String BACKUP_SERVICE = "b4c2d9e0-7a13-4c6b-8f25-91e0a3d4c6b8";
+  public static final String BACKUP_SERVICE_NAME = "Contoso Cloud Backup";
 }

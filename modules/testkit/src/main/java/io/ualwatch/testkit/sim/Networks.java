@@ -58,6 +58,16 @@ public final class Networks {
   // In-flight Wi-Fi (fixed geolocation wherever the aircraft is)
   public static final Net INTELSAT = new Net("Intelsat", "US", 22351, "64.88.224.", false);
 
+  // Residential ISPs in the users' countries, 350-700 km from their homes and offices, on ASNs they never use
+  // (an attacker's residential proxy: same country, no hosting network, no impossible travel)
+  public static final Net US_FAR_ISP = new Net("CenturyLink (Spokane)", "US", 209, "71.32.10.", false);
+  public static final Net DE_FAR_ISP = new Net("Vodafone (Reutlingen)", "DE", 3209, "91.89.10.", false);
+  public static final Net GB_FAR_ISP = new Net("Virgin Media (Stockton-on-Tees)", "GB", 5089, "86.13.10.", false);
+  public static final Net FR_FAR_ISP = new Net("SFR (Marseille)", "FR", 15557, "77.205.10.", false);
+
+  // Cloud hosting where the tenant's integrations run
+  public static final Net AWS_OREGON = new Net("Amazon AWS", "US", 16509, "34.210.10.", false);
+
   public static final List<Net> HOMES = List.of(US_HOME, US_HOME, US_HOME, DE_HOME, GB_HOME, FR_HOME);
 
   public static Net officeFor(String country) {
@@ -66,6 +76,16 @@ public final class Networks {
       case "GB" -> GB_OFFICE;
       case "FR" -> FR_OFFICE;
       default -> US_OFFICE;
+    };
+  }
+
+  /** A residential network far from a user's home and office, in the same country, on another ASN. */
+  public static Net farIspFor(String country) {
+    return switch (country) {
+      case "DE" -> DE_FAR_ISP;
+      case "GB" -> GB_FAR_ISP;
+      case "FR" -> FR_FAR_ISP;
+      default -> US_FAR_ISP;
     };
   }
 

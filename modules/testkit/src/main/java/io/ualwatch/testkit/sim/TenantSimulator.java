@@ -135,6 +135,9 @@ public final class TenantSimulator {
     for (Attack a : settings.attacks()) {
       if (a.day() == dayIndex) attack(a, date, out);
     }
+    for (Attack a : settings.attacks()) {
+      if (ROUTINES.contains(a.kind()) && dayIndex >= a.day()) routine(a, dayIndex, date, out);
+    }
     out.sort(Comparator.comparingLong(Record::time).thenComparing(Record::id));
     return out;
   }
@@ -468,11 +471,184 @@ public final class TenantSimulator {
             params("Name", "Projects", "SubjectContainsWords", "project", "ForwardTo", colleague.upn(),
                 "StopProcessingRules", "False")));
       }
+      case "sync-new-network" -> {
+        // The victim's password in an attacker's hands: late at night they add the mailbox to Outlook desktop on their
+        // own machine, behind a residential proxy in the victim's country but hundreds of kilometres away, on an ISP
+        // the victim never uses. An interactive sign-in, then Outlook downloads every folder (one Sync per folder).
+        String ip = Networks.farIspFor(u.country()).address(settings.seed() + 0x5C7L);
+        String session = uuid("sync-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 608, "sync");
+        long t0 = p.startUtc() + (p.hours() + 8) * 3_600_000L + r.nextInt(1800) * 1000L;
+        out.add(signIn(u, a.day(), seq, t0, ip, Apps.OUTLOOK_DESKTOP, "Microsoft Outlook", session, tok, true,
+            "Mobile Apps and Desktop clients"));
+        out.add(ualLogon(u, a.day(), seq, t0 + 2000, ip, Apps.OUTLOOK_DESKTOP, session));
+        for (int k = 0; k < FOLDERS.length; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + 60_000L + k * 9_000L, ip, Apps.OUTLOOK_DESKTOP, null,
+              "Client=MSExchangeRPC", "Sync", session, tok, t0, FOLDERS[k], 0, r, 0));
+        }
+      }
+      case "mailbox-throttle" -> {
+        // An infostealer on the victim's laptop drives the signed-in Outlook to open every message, one at a time,
+        // through the working day: more than 1,000 MailItemsAccessed records from the victim's own network, client
+        // and session, never many items in one hour. Exchange throttles the mailbox's audit and says so on the last
+        // record (IsThrottled=True). Use a working day (the reads are spread over the day's hours).
+        int n = 1040;
+        long span = p.hours() * 3_600_000L - 20 * 60_000L;
+        for (int k = 0; k < n; k++) {
+          long t = p.startUtc() + 10 * 60_000L + span * k / n;
+          int h = (int) ((t - p.startUtc()) / 3_600_000L);
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t, p.ip(), Apps.OUTLOOK_DESKTOP, null, "Client=MSExchangeRPC",
+              "Bind", p.desktopSession(), token(u, a.day(), h, "desktop"), p.startUtc() + h * 3_600_000L,
+              FOLDERS[k % FOLDERS.length], 1, r, 0, k == n - 1));
+        }
+      }
+      case "bulk-read" -> {
+        // Malware with the victim's live Outlook session downloads 640 messages in 40 minutes (80 records of 8
+        // items) from the victim's own network and client: only the volume stands out.
+        int h = Math.max(0, Math.min(3, p.hours() - 2));
+        long t0 = nextHour(p.startUtc() + h * 3_600_000L) + 5 * 60_000L;
+        for (int k = 0; k < 80; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + k * 30_000L, p.ip(), Apps.OUTLOOK_DESKTOP, null,
+              "Client=MSExchangeRPC", "Bind", p.desktopSession(), token(u, a.day(), h, "desktop"),
+              p.startUtc() + h * 3_600_000L, FOLDERS[k % 3], 8, r, 0));
+        }
+      }
+      case "app-fanout" -> {
+        // The CRM integration's client secret leaks: at night someone uses it from a VPS to read eight mailboxes
+        // (fewer in a smaller tenant) within six minutes, app-only. The integration normally reads two
+        // (benign-crm-app).
+        String ip = Networks.DIGITALOCEAN_NL.address(settings.seed() + 0xFA40L);
+        long t0 = date.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli() + 3 * 3_600_000L
+            + r.nextInt(1800) * 1000L;
+        for (int k = 0; k < Math.min(8, users.size()); k++) {
+          User m = users.get((u.index() + k) % users.size());
+          out.add(appMailAccess(Apps.CRM_CONNECTOR, Apps.CRM_CONNECTOR_NAME, m.upn(), a.day(), "crm-leak", seq,
+              t0 + k * 45_000L + r.nextInt(20) * 1000L, ip, 3 + r.nextInt(8), r));
+        }
+      }
+      case "mailbox-snoop" -> {
+        // A colleague who was given FullAccess long ago and never used it opens the victim's mailbox in their own
+        // Outlook and reads a few messages: a delegate logon from the colleague's own network and session.
+        User reader = users.get((u.index() + 1) % users.size());
+        DayPlan rp = plan(reader, a.day(), date);
+        int[] rseq = {520_000};
+        String session = uuid("snoop-session", settings.seed(), reader.index(), a.day()).toString();
+        String tok = token(reader, a.day(), 609, "snoop");
+        long t0 = p.startUtc() + 4 * 3_600_000L + r.nextInt(1800) * 1000L;
+        out.add(signIn(reader, a.day(), rseq, t0 - 60_000L, rp.ip(), Apps.OUTLOOK_DESKTOP, "Microsoft Outlook", session,
+            tok, true, "Mobile Apps and Desktop clients"));
+        for (int k = 0; k < 4; k++) {
+          out.add(mailAccess(reader, u.upn(), a.day(), rseq, t0 + k * 180_000L, rp.ip(), Apps.OUTLOOK_DESKTOP, null,
+              "Client=MSExchangeRPC", "Bind", session, tok, t0 - 60_000L, "\\Inbox", 1 + r.nextInt(3), r, 2));
+        }
+      }
+      case "benign-new-laptop" -> {
+        // The user sets up Outlook on a new laptop in the evening, on the network they worked from that day: an
+        // interactive sign-in on a new session, then a first Sync of every folder. Same app, same place: silent.
+        String session = uuid("laptop-session", settings.seed(), u.index(), a.day()).toString();
+        String tok = token(u, a.day(), 610, "laptop");
+        long t0 = p.startUtc() + (p.hours() + 1) * 3_600_000L + r.nextInt(1800) * 1000L;
+        out.add(signIn(u, a.day(), seq, t0, p.ip(), Apps.OUTLOOK_DESKTOP, "Microsoft Outlook", session, tok, true,
+            "Mobile Apps and Desktop clients"));
+        out.add(ualLogon(u, a.day(), seq, t0 + 2000, p.ip(), Apps.OUTLOOK_DESKTOP, session));
+        for (int k = 0; k < FOLDERS.length; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + 60_000L + k * 6_000L, p.ip(), Apps.OUTLOOK_DESKTOP, null,
+              "Client=MSExchangeRPC", "Sync", session, tok, t0, FOLDERS[k], 0, r, 0));
+        }
+      }
+      case "benign-catch-up" -> {
+        // Back from leave, a support agent (benign-power-user) works through the team's backlog: about 430 messages
+        // read in one hour with their own Outlook, network and session. Loud, but within five times the agent's
+        // usual busy hour. Use a working day.
+        int h = Math.max(0, Math.min(2, p.hours() - 2));
+        long t0 = nextHour(p.startUtc() + h * 3_600_000L) + 2 * 60_000L;
+        for (int k = 0; k < 45; k++) {
+          out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + k * 70_000L, p.ip(), Apps.OUTLOOK_DESKTOP, null,
+              "Client=MSExchangeRPC", "Bind", p.desktopSession(), token(u, a.day(), h, "desktop"),
+              p.startUtc() + h * 3_600_000L, FOLDERS[k % 3], 9 + r.nextInt(2), r, 0));
+        }
+      }
+      case "benign-crm-app", "benign-backup-app", "benign-power-user", "benign-assistant" -> {
+        // routines: generated every day from their start day by routine()
+      }
       default -> throw new IllegalArgumentException("unknown attack kind " + a.kind()
           + "; known: token-replay, new-app, token-no-signin, impossible-travel, new-country, hosting-access, benign-trip, "
           + "benign-inflight, benign-dualstack, benign-ms-global, consent-mail, benign-consent-first-party, "
-          + "mfa-reset-vpn, benign-mfa-reregister, forward-external, forward-client-rule, benign-forward-internal");
+          + "mfa-reset-vpn, benign-mfa-reregister, forward-external, forward-client-rule, benign-forward-internal, "
+          + "sync-new-network, mailbox-throttle, bulk-read, app-fanout, mailbox-snoop, benign-new-laptop, "
+          + "benign-catch-up, benign-crm-app, benign-backup-app, benign-power-user, benign-assistant");
     }
+  }
+
+  // ---------------------------------------------------------------- routines (benign behaviour from a start day on)
+
+  /** Kinds that describe a routine from their day on rather than an event on that day. */
+  static final java.util.Set<String> ROUTINES = java.util.Set.of("benign-crm-app", "benign-backup-app",
+      "benign-power-user", "benign-assistant");
+
+  private void routine(Attack a, int day, LocalDate date, List<Record> out) {
+    User u = users.get(a.victim() % users.size());
+    SplittableRandom r = rnd("routine-" + a.kind(), u.index(), day);
+    int[] seq = {600_000};
+    long midnight = date.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    boolean weekend = date.getDayOfWeek() == DayOfWeek.SATURDAY || date.getDayOfWeek() == DayOfWeek.SUNDAY;
+    switch (a.kind()) {
+      case "benign-crm-app" -> {
+        // A CRM integration (app-only, from its cloud host) reads the mailboxes of two salespeople every working day.
+        if (weekend) return;
+        String ip = Networks.AWS_OREGON.address(settings.seed() + 0xC4AL);
+        long t0 = midnight + 15 * 3_600_000L + r.nextInt(1800) * 1000L;
+        for (int k = 0; k < Math.min(2, users.size()); k++) {
+          User m = users.get((u.index() + k) % users.size());
+          out.add(appMailAccess(Apps.CRM_CONNECTOR, Apps.CRM_CONNECTOR_NAME, m.upn(), day, "crm", seq,
+              t0 + k * 120_000L, ip, 1 + r.nextInt(4), r));
+        }
+      }
+      case "benign-backup-app" -> {
+        // A cloud backup service (app-only) reads every mailbox, the shared one included, each night at 02:00 UTC,
+        // one mailbox every 40 seconds.
+        String ip = Networks.AWS_OREGON.address(settings.seed() + 0xBAC0L);
+        long t0 = midnight + 2 * 3_600_000L + r.nextInt(300) * 1000L;
+        List<String> all = new ArrayList<>();
+        for (User m : users) all.add(m.upn());
+        all.add(sharedMailbox);
+        for (int k = 0; k < all.size(); k++) {
+          out.add(appMailAccess(Apps.BACKUP_SERVICE, Apps.BACKUP_SERVICE_NAME, all.get(k), day, "backup", seq,
+              t0 + k * 40_000L, ip, 2 + r.nextInt(20), r));
+        }
+      }
+      case "benign-power-user" -> {
+        // A support agent works the team queue in Outlook for an hour every working day: about 100 messages read.
+        DayPlan p = plan(u, day, date);
+        if (weekend || !p.active() || p.hours() < 3) return;
+        long t0 = nextHour(p.startUtc() + 3_600_000L) + 3 * 60_000L;
+        for (int k = 0; k < 10; k++) {
+          out.add(mailAccess(u, u.upn(), day, seq, t0 + k * 300_000L, p.ip(), Apps.OUTLOOK_DESKTOP, null,
+              "Client=MSExchangeRPC", "Bind", p.desktopSession(), token(u, day, 1, "desktop"),
+              p.startUtc() + 3_600_000L, FOLDERS[k % 3], 9 + r.nextInt(3), r, 0));
+        }
+      }
+      case "benign-assistant" -> {
+        // The next user is the victim's assistant: every working day they read the victim's mailbox in their own
+        // Outlook (delegate logon), from their own network and session.
+        if (weekend || users.size() < 2) return;
+        User assistant = users.get((u.index() + 1) % users.size());
+        DayPlan ap = plan(assistant, day, date);
+        if (!ap.active() || ap.hours() < 4) return;
+        long t0 = ap.startUtc() + 3 * 3_600_000L + r.nextInt(1800) * 1000L;
+        for (int k = 0; k < 2; k++) {
+          out.add(mailAccess(assistant, u.upn(), day, seq, t0 + k * 600_000L, ap.ip(), Apps.OUTLOOK_DESKTOP, null,
+              "Client=MSExchangeRPC", "Bind", ap.desktopSession(), token(assistant, day, 3, "desktop"),
+              ap.startUtc() + 3 * 3_600_000L, "\\Inbox", 1 + r.nextInt(4), r, 2));
+        }
+      }
+      default -> throw new IllegalStateException(a.kind());
+    }
+  }
+
+  /** The start of the UTC hour after {@code t}. */
+  private static long nextHour(long t) {
+    return Math.floorDiv(t, 3_600_000L) * 3_600_000L + 3_600_000L;
   }
 
   // ---------------------------------------------------------------- record builders
@@ -657,7 +833,15 @@ public final class TenantSimulator {
   private Record mailAccess(User actor, String mailbox, int day, int[] seq, long time, String ip, String clientAppId,
       String clientAppName, String clientInfo, String accessType, String session, String token, long issuedAt,
       String folder, int items, SplittableRandom r, int logonType) {
+    return mailAccess(actor, mailbox, day, seq, time, ip, clientAppId, clientAppName, clientInfo, accessType, session,
+        token, issuedAt, folder, items, r, logonType, false);
+  }
+
+  private Record mailAccess(User actor, String mailbox, int day, int[] seq, long time, String ip, String clientAppId,
+      String clientAppName, String clientInfo, String accessType, String session, String token, long issuedAt,
+      String folder, int items, SplittableRandom r, int logonType, boolean throttled) {
     String id = recordId(actor, day, seq);
+    User owner = mailbox.equals(actor.upn()) ? actor : userByUpn(mailbox);
     ObjectNode o = mapper.createObjectNode();
     o.put("CreationTime", UAL_TIME.format(Instant.ofEpochMilli(time)));
     o.put("Id", id);
@@ -678,8 +862,8 @@ public final class TenantSimulator {
     o.put("InternalLogonType", logonType);
     o.put("LogonType", logonType);
     o.put("LogonUserSid", actor.sid());
-    o.put("MailboxGuid", mailbox.equals(actor.upn()) ? actor.mailboxGuid() : uuid("mbx-shared", settings.seed()).toString());
-    o.put("MailboxOwnerSid", mailbox.equals(actor.upn()) ? actor.sid() : "S-1-5-21-shared-9999");
+    o.put("MailboxGuid", owner != null ? owner.mailboxGuid() : uuid("mbx-shared", settings.seed()).toString());
+    o.put("MailboxOwnerSid", owner != null ? owner.sid() : "S-1-5-21-shared-9999");
     o.put("MailboxOwnerUPN", mailbox);
     o.put("OrganizationName", DOMAIN);
     o.put("OriginatingServer", "SIMPR0" + (actor.index() % 9) + "MB" + (1000 + day % 97) + " (15.20.8000.000)\r\n");
@@ -688,7 +872,7 @@ public final class TenantSimulator {
     o.put("TokenTenantId", tenantId);
     ArrayNode props = o.putArray("OperationProperties");
     props.addObject().put("Name", "MailAccessType").put("Value", accessType);
-    props.addObject().put("Name", "IsThrottled").put("Value", "False");
+    props.addObject().put("Name", "IsThrottled").put("Value", throttled ? "True" : "False");
     ArrayNode folders = o.putArray("Folders");
     ObjectNode f = folders.addObject();
     f.put("Id", "LgAAAA" + Base64.getEncoder().withoutPadding().encodeToString(
@@ -710,6 +894,68 @@ public final class TenantSimulator {
     ctx.put("CorrelationId", uuid("corr", id).toString());
     ctx.put("IssuedAtTime", UAL_TIME.format(Instant.ofEpochMilli(issuedAt)));
     ctx.put("UniqueTokenId", token);
+    return new Record(time, Feed.AUDIT, id, o.toString());
+  }
+
+  private User userByUpn(String upn) {
+    for (User u : users) if (u.upn().equals(upn)) return u;
+    return null;
+  }
+
+  /**
+   * An app-only MailItemsAccessed (client credentials: the service principal reads through Graph with an
+   * application permission). No Entra session and, since the simulated sign-in feed has no service-principal
+   * sign-ins, no UniqueTokenId.
+   */
+  private Record appMailAccess(String appId, String appName, String mailbox, int day, String what, int[] seq,
+      long time, String ip, int items, SplittableRandom r) {
+    String id = uuid("app-record", settings.seed(), appId, what, day, seq[0]++).toString();
+    User owner = userByUpn(mailbox);
+    ObjectNode o = mapper.createObjectNode();
+    o.put("CreationTime", UAL_TIME.format(Instant.ofEpochMilli(time)));
+    o.put("Id", id);
+    o.put("Operation", "MailItemsAccessed");
+    o.put("OrganizationId", tenantId);
+    o.put("RecordType", 50);
+    o.put("ResultStatus", "Succeeded");
+    o.put("UserKey", appId);
+    o.put("UserType", 5);
+    o.put("Version", 1);
+    o.put("Workload", "Exchange");
+    o.put("UserId", appId);
+    o.put("AppId", appId);
+    o.put("ClientAppId", appId);
+    o.put("ClientIPAddress", ip);
+    o.put("ClientInfoString", "Client=REST;Client=RESTSystem;;");
+    o.put("ExternalAccess", false);
+    o.put("MailboxGuid", owner != null ? owner.mailboxGuid() : uuid("mbx-shared", settings.seed()).toString());
+    o.put("MailboxOwnerSid", owner != null ? owner.sid() : "S-1-5-21-shared-9999");
+    o.put("MailboxOwnerUPN", mailbox);
+    o.put("OrganizationName", DOMAIN);
+    o.put("OriginatingServer", "SIMPR0" + Math.floorMod(mailbox.hashCode(), 9) + "MB" + (1000 + day % 97)
+        + " (15.20.8000.000)\r\n");
+    o.put("TokenTenantId", tenantId);
+    ArrayNode props = o.putArray("OperationProperties");
+    props.addObject().put("Name", "MailAccessType").put("Value", "Bind");
+    props.addObject().put("Name", "IsThrottled").put("Value", "False");
+    ArrayNode folders = o.putArray("Folders");
+    ObjectNode f = folders.addObject();
+    f.put("Id", "LgAAAA" + Base64.getEncoder().withoutPadding().encodeToString(
+        ByteBuffer.allocate(8).putLong(mailbox.hashCode() * 31L).array()));
+    f.put("Path", "\\Inbox");
+    ArrayNode fi = f.putArray("FolderItems");
+    for (int k = 0; k < items; k++) {
+      ObjectNode it = fi.addObject();
+      it.put("InternetMessageId", "<" + Long.toHexString(r.nextLong()) + "@" + (r.nextBoolean() ? DOMAIN : "mail.example.net") + ">");
+      it.put("SizeInBytes", 2000 + r.nextInt(80_000));
+    }
+    o.put("OperationCount", Math.max(1, items));
+    ObjectNode ctx = o.putObject("AppAccessContext");
+    ctx.put("APIId", Apps.GRAPH_API);
+    ctx.put("ClientAppId", appId);
+    ctx.put("ClientAppName", appName);
+    ctx.put("CorrelationId", uuid("corr", id).toString());
+    ctx.put("IssuedAtTime", UAL_TIME.format(Instant.ofEpochMilli(time - 600_000L)));
     return new Record(time, Feed.AUDIT, id, o.toString());
   }
 
@@ -799,7 +1045,8 @@ public final class TenantSimulator {
         Networks.GB_HOME, Networks.FR_HOME, Networks.US_OFFICE, Networks.DE_OFFICE, Networks.GB_OFFICE,
         Networks.FR_OFFICE, Networks.MICROSOFT, Networks.MICROSOFT_AU, Networks.MICROSOFT_GB, Networks.MICROSOFT_HK,
         Networks.JP_HOTEL, Networks.DIGITALOCEAN_NL, Networks.VULTR_JP,
-        Networks.M247_VPN, Networks.INTELSAT)) {
+        Networks.M247_VPN, Networks.INTELSAT, Networks.US_FAR_ISP, Networks.DE_FAR_ISP, Networks.GB_FAR_ISP,
+        Networks.FR_FAR_ISP, Networks.AWS_OREGON)) {
       if (ip.startsWith(n.prefix())) return n;
     }
     return null;

@@ -50,7 +50,23 @@ class ScenarioTest {
         tests.add(DynamicTest.dynamicTest(d.getFileName() + ": inputs regenerate byte for byte", () -> regenerate(d)));
       }
     }
+    tests.add(DynamicTest.dynamicTest("every generated scenario has its own tenant", () -> distinctTenants(dirs)));
     return tests.stream();
+  }
+
+  /**
+   * The Kafka test plays all scenarios through one job, as a stream of mixed tenants: two scenarios with the same
+   * tenant would share users (same names, other homes) and raise alerts across scenarios.
+   */
+  static void distinctTenants(List<Path> dirs) throws IOException {
+    java.util.Map<String, Path> byTenant = new java.util.HashMap<>();
+    for (Path d : dirs) {
+      if (!Files.exists(d.resolve(ScenarioSpec.FILE))) continue;
+      String tenant = new io.ualwatch.testkit.sim.TenantSimulator(ScenarioSpec.read(d)).tenantId();
+      Path other = byTenant.put(tenant, d);
+      org.junit.jupiter.api.Assertions.assertNull(other, d.getFileName() + " and " + (other == null ? "" : other.getFileName())
+          + " generate the same tenant " + tenant + ": give one another tenant-seed in " + ScenarioSpec.FILE);
+    }
   }
 
   void checkAlerts(Path dir) throws IOException {

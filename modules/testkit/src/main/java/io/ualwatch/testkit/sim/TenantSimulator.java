@@ -388,6 +388,42 @@ public final class TenantSimulator {
     }
   }
 
+  // ---------------------------------------------------------------- latency probes
+
+  /**
+   * A latency probe for benchmarks: two records that make {@code token-multi-network} fire as soon as the
+   * second one arrives. A user's Outlook sign-in from home with a fresh token, then a mailbox read with the
+   * same token from a hosting provider, one second later. Probe {@code n} always gives the same records and its
+   * own token ({@link #probeToken}); record ids never collide with the tenant's. Not part of {@link #day}.
+   *
+   * @param n probe number (0 … 99,999)
+   * @param time event time of the sign-in (ms); the mailbox read is one second later
+   */
+  public List<Record> tokenProbe(int n, long time) {
+    if (n < 0 || n >= 100_000) throw new IllegalArgumentException("probe number must be 0 … 99999");
+    User u = users.get(n % users.size());
+    int day = (int) Math.floorDiv(time - settings.start().atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli(),
+        86_400_000L);
+    int[] seq = {800_000 + 2 * n};
+    String tok = probeToken(n);
+    String session = uuid("probe-session", settings.seed(), n).toString();
+    SplittableRandom r = rnd("probe", u.index(), n);
+    String home = u.home().address(settings.seed() * 1_000_003L + u.index());
+    String vps = Networks.DIGITALOCEAN_NL.address(settings.seed() + n);
+    return List.of(
+        signIn(u, day, seq, time, home, Apps.OUTLOOK_DESKTOP, "Microsoft Outlook", session, tok, true,
+            "Mobile Apps and Desktop clients"),
+        mailAccess(u, u.upn(), day, seq, time + 1000, vps, Apps.OUTLOOK_DESKTOP, null, "Client=MSExchangeRPC", "Bind",
+            session, tok, time, "\\Inbox", 2, r, 0));
+  }
+
+  /** The UniqueTokenId of latency probe {@code n}. */
+  public String probeToken(int n) {
+    UUID x = uuid("probe-token", settings.seed(), n);
+    ByteBuffer b = ByteBuffer.allocate(16).putLong(x.getMostSignificantBits()).putLong(x.getLeastSignificantBits());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+  }
+
   // ---------------------------------------------------------------- record builders
 
   private Record mailAccess(User actor, String mailbox, int day, int[] seq, long time, String ip, String clientAppId,

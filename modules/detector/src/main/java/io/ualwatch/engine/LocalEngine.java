@@ -238,6 +238,22 @@ public final class LocalEngine {
     return m;
   }
 
+  /** Entries and encoded bytes per state slot of every stage, as {"stage/slot" → {entries, bytes}}. */
+  public Map<String, long[]> slotState() {
+    Map<String, long[]> m = new java.util.TreeMap<>();
+    for (int i = 0; i < annotators.size(); i++) {
+      for (InMemoryStore st : annotatorState.get(i).values()) {
+        st.addEncodedBytesBySlot(annotators.get(i).slots(), annotators.get(i).name() + "/", m);
+      }
+    }
+    for (int i = 0; i < families.size(); i++) {
+      for (InMemoryStore st : familyState.get(i).values()) {
+        st.addEncodedBytesBySlot(families.get(i).slots(), families.get(i).name() + "/", m);
+      }
+    }
+    return m;
+  }
+
   private static long[] measure(Map<String, InMemoryStore> state, List<io.ualwatch.detect.Slot<?>> slots) {
     long n = 0;
     for (Map.Entry<String, InMemoryStore> e : state.entrySet()) n += e.getKey().length() + e.getValue().encodedBytes(slots);

@@ -39,7 +39,9 @@ final class GenerateCommand implements Callable<Integer> {
   LocalDate start;
 
   @Option(names = "--attack", paramLabel = "KIND:VICTIM:DAY",
-      description = "Inject an attack (repeatable). Kinds: token-replay.")
+      description = "Inject an attack (repeatable; VICTIM is a user index, DAY a day index from 0). Kinds: "
+          + "token-replay, new-app, token-no-signin, impossible-travel, new-country, hosting-access; benign look-alikes "
+          + "that must stay silent: benign-trip, benign-inflight, benign-dualstack, benign-ms-global.")
   List<String> attacks = new java.util.ArrayList<>();
 
   @Option(names = "--gzip", description = "Write .ndjson.gz.")

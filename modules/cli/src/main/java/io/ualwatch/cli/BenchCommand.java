@@ -745,9 +745,12 @@ final class BenchCommand implements Callable<Integer> {
           + "send of the second record (linger 0, acks=all) to its alert's receipt by a read_committed consumer.",
           preload.records(), preload.seconds(), probeRate));
       for (BenchLive.Result x : live) {
-        r.add(String.format(Locale.ROOT, "- live %s: load average %s → %s; busiest tasks at mid-drain: %s; alerts: %s",
-            x.spec().name(), load(x.loadBefore()), load(x.loadAfter()), x.busiest().isEmpty() ? "–" : String.join("; ", x.busiest()),
-            parity(x, h.alerts())));
+        List<String> tenths = new ArrayList<>();
+        for (double t : x.tenths()) tenths.add(n0(t));
+        r.add(String.format(Locale.ROOT, "- live %s: load average %s → %s; records/s over each tenth of the drain (in event-time "
+            + "order, so the state grows from first to last): %s; busiest tasks at mid-drain: %s; alerts: %s",
+            x.spec().name(), load(x.loadBefore()), load(x.loadAfter()), String.join(", ", tenths),
+            x.busiest().isEmpty() ? "–" : String.join("; ", x.busiest()), parity(x, h.alerts())));
       }
     }
     addProfile(r, "hunt", h.profile());

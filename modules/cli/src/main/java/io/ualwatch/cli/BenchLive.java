@@ -74,7 +74,7 @@ final class BenchLive implements AutoCloseable {
 
   /** What a run measured. */
   record Result(Spec spec, long records, double drainSeconds, double rate, boolean rateFromWholeDrain,
-      List<String> busiest, long[] latencyMs, int probesSent, int probesMatched, long checkpointBytes,
+      List<String> busiest, double[] tenths, long[] latencyMs, int probesSent, int probesMatched, long checkpointBytes,
       long checkpointId, Map<String, AlertState> alerts, long tenantEnd, double[] loadBefore, double[] loadAfter, List<String> profile) {
     long percentile(double p) {
       if (latencyMs.length == 0) return -1;
@@ -187,12 +187,26 @@ final class BenchLive implements AutoCloseable {
       long n10 = 0;
       long n90 = 0;
       List<String> busiest = List.of();
+      // records/s over each tenth of the records: does the rate hold as the 30-day state fills up?
+      double[] tenths = new double[10];
+      int tenth = 0;
+      long tenthStart = -1;
+      long tenthStartN = 0;
       long nextLog = start + 10_000_000_000L;
       long nextStatus = start;
       while (true) {
         long n = BenchMetrics.counter(jobId, DEDUPE_OPERATOR, "numRecordsIn");
         long now = System.nanoTime();
-        if (n > 0 && tFirst < 0) tFirst = now;
+        if (n > 0 && tFirst < 0) {
+          tFirst = now;
+          tenthStart = now;
+          tenthStartN = n;
+        }
+        while (tenth < 10 && n > 0 && n >= records * (tenth + 1) / 10) {
+          tenths[tenth++] = (n - tenthStartN) / Math.max(1e-3, (now - tenthStart) / 1e9);
+          tenthStart = now;
+          tenthStartN = n;
+        }
         if (n >= records / 10 && t10 < 0 && n > 0) {
           t10 = now;
           n10 = n;
@@ -284,7 +298,7 @@ final class BenchLive implements AutoCloseable {
       // ---- checkpoint size (the last completed checkpoint of this job)
       long[] ckpt = lastCheckpoint(runDir.resolve("checkpoints").resolve(jobId));
       double[] loadAfter = BenchCommand.loadAverage();
-      return new Result(spec, records, drain, rate, whole, busiest, lat, spec.probes(), lat.length, ckpt[1], ckpt[0],
+      return new Result(spec, records, drain, rate, whole, busiest, tenths, lat, spec.probes(), lat.length, ckpt[1], ckpt[0],
           tail.alerts(), tenantEnd, loadBefore, loadAfter, profileSummary);
     } finally {
       if (profile != null) profile.close();

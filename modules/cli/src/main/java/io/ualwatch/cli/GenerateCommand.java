@@ -39,7 +39,10 @@ final class GenerateCommand implements Callable<Integer> {
   LocalDate start;
 
   @Option(names = "--attack", paramLabel = "KIND:VICTIM:DAY",
-      description = "Inject an attack (repeatable). Kinds: token-replay.")
+      description = "Inject an attack (repeatable; VICTIM is a user index, DAY a day index from 0). Kinds: "
+          + io.ualwatch.testkit.sim.TenantSimulator.ATTACK_KINDS + "; benign look-alikes that must stay silent: "
+          + io.ualwatch.testkit.sim.TenantSimulator.BENIGN_KINDS + ". Each kind is described in "
+          + "docs/detections.md by the scenario that uses it.")
   List<String> attacks = new java.util.ArrayList<>();
 
   @Option(names = "--gzip", description = "Write .ndjson.gz.")

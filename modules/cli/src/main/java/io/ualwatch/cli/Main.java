@@ -12,10 +12,10 @@ import picocli.CommandLine.Command;
             + "unreadable input, bad configuration)."},
     subcommands = {DemoCommand.class, UpCommand.class, HuntCommand.class, ValidateCommand.class,
         GenerateCommand.class, GeoCommand.class, RulesCommand.class, WatchCommand.class, ReplayCommand.class,
-        ConsoleCommand.class, CommandLine.HelpCommand.class},
+        ConsoleCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  ualwatch demo", "  ualwatch hunt exports/ --out alerts.jsonl",
         "  ualwatch validate audit-export.csv --summary-json summary.json", "  ualwatch up --port 9092",
-        "  ualwatch watch --min-severity high", "  ualwatch replay exports/ --speed 60", "  ualwatch console --port 8080",
+        "  ualwatch watch --min-severity high", "  ualwatch replay exports/ --speed 60", "  ualwatch console --port 8080", "  ualwatch bench --quick",
         "", "Every command: ualwatch COMMAND --help. Exit codes and more: docs/cli.md."})
 public final class Main implements Runnable {
   @CommandLine.Spec

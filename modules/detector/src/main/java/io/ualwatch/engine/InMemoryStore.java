@@ -67,6 +67,23 @@ public final class InMemoryStore implements EntityStore {
     return slots.isEmpty();
   }
 
+  /**
+   * Adds this store's entries and encoded bytes (sub-key + value) per declared slot to {@code into}, under
+   * {@code prefix + slot name} (for state-size measurements).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void addEncodedBytesBySlot(List<Slot<?>> declared, String prefix, Map<String, long[]> into) {
+    for (Slot s : declared) {
+      Map<String, Object> m = slots.get(s.name());
+      if (m == null) continue;
+      long[] acc = into.computeIfAbsent(prefix + s.name(), k -> new long[2]);
+      for (Map.Entry<String, Object> e : m.entrySet()) {
+        acc[0]++;
+        acc[1] += e.getKey().length() + (copyOnAccess ? ((byte[]) e.getValue()).length : s.codec().toBytes(e.getValue()).length);
+      }
+    }
+  }
+
   /** Encoded size of all values (for state-size measurements). */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public long encodedBytes(List<Slot<?>> declared) {

@@ -31,7 +31,8 @@ public final class LocalEngine {
   private final List<Map<String, InMemoryStore>> annotatorState = new ArrayList<>();
   private final List<Map<String, InMemoryStore>> familyState = new ArrayList<>();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-  private final java.util.Set<String> timerKeys = new java.util.HashSet<>();
+  /** The timers in {@link #timers}, to register each (stage, key, time) once as Flink does. */
+  private final java.util.Set<Timer> timerKeys = new java.util.HashSet<>();
   private final Dedupe dedupe;
   private final FactsStore facts = new FactsStore();
   private final long outOfOrdernessMs;
@@ -44,6 +45,17 @@ public final class LocalEngine {
   private long alertsEmitted;
 
   private record Timer(long time, int stage, String key) implements Comparable<Timer> {
+    // written out: the generated record methods go through method handles, measurably slower in hunt's loop
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Timer t && t.time == time && t.stage == stage && t.key.equals(key);
+    }
+
+    @Override
+    public int hashCode() {
+      return (Long.hashCode(time) * 31 + stage) * 31 + key.hashCode();
+    }
+
     @Override
     public int compareTo(Timer o) {
       int c = Long.compare(time, o.time);
@@ -121,7 +133,7 @@ public final class LocalEngine {
     watermark = wm;
     while (!timers.isEmpty() && timers.peek().time <= watermark) {
       Timer t = timers.poll();
-      timerKeys.remove(t.stage + "\u0000" + t.key + "\u0000" + t.time);
+      timerKeys.remove(t);
       fire(t);
     }
     dedupe.expire(watermark == Long.MAX_VALUE ? Long.MAX_VALUE : watermark);
@@ -153,7 +165,8 @@ public final class LocalEngine {
       @Override
       public void registerTimer(long time) {
         // like Flink: one timer per (key, timestamp); a timer at or before the watermark fires next time it advances
-        if (timerKeys.add(stage + "\u0000" + key + "\u0000" + time)) timers.add(new Timer(time, stage, key));
+        Timer t = new Timer(time, stage, key);
+        if (timerKeys.add(t)) timers.add(t);
       }
 
       @Override
@@ -223,29 +236,72 @@ public final class LocalEngine {
     return m;
   }
 
+  /**
+   * Encoded state bytes of every stage, annotators included, as {name → {entities, bytes}}: key plus
+   * slot sub-keys plus encoded values, what RocksDB would hold without its own overhead.
+   */
+  public Map<String, long[]> stageState() {
+    Map<String, long[]> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < annotators.size(); i++) {
+      m.put(annotators.get(i).name(), measure(annotatorState.get(i), annotators.get(i).slots()));
+    }
+    for (int i = 0; i < families.size(); i++) m.put(families.get(i).name(), measure(familyState.get(i), families.get(i).slots()));
+    return m;
+  }
+
+  /** Entries and encoded bytes per state slot of every stage, as {"stage/slot" → {entries, bytes}}. */
+  public Map<String, long[]> slotState() {
+    Map<String, long[]> m = new java.util.TreeMap<>();
+    for (int i = 0; i < annotators.size(); i++) {
+      for (InMemoryStore st : annotatorState.get(i).values()) {
+        st.addEncodedBytesBySlot(annotators.get(i).slots(), annotators.get(i).name() + "/", m);
+      }
+    }
+    for (int i = 0; i < families.size(); i++) {
+      for (InMemoryStore st : familyState.get(i).values()) {
+        st.addEncodedBytesBySlot(families.get(i).slots(), families.get(i).name() + "/", m);
+      }
+    }
+    return m;
+  }
+
+  private static long[] measure(Map<String, InMemoryStore> state, List<io.ualwatch.detect.Slot<?>> slots) {
+    long n = 0;
+    for (Map.Entry<String, InMemoryStore> e : state.entrySet()) n += e.getKey().length() + e.getValue().encodedBytes(slots);
+    return new long[] {state.size(), n};
+  }
+
+  /** Record ids remembered for de-duplication right now. */
+  public int dedupeSize() {
+    return dedupe.size();
+  }
+
   /** Record ids already seen, forgotten once their event time falls behind the watermark by the TTL. */
   static final class Dedupe {
+    private record Seen(long time, String id) {}
+
     private final long ttlMs;
-    private final Map<String, Long> seen = new HashMap<>();
-    private final PriorityQueue<Object[]> byTime = new PriorityQueue<>((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
+    private final java.util.Set<String> seen = new java.util.HashSet<>();
+    private final PriorityQueue<Seen> byTime = new PriorityQueue<>((a, b) -> Long.compare(a.time, b.time));
 
     Dedupe(long ttlMs) {
       this.ttlMs = ttlMs;
     }
 
     boolean firstTime(String id, long time) {
-      if (seen.putIfAbsent(id, time) != null) return false;
-      byTime.add(new Object[] {time, id});
+      if (!seen.add(id)) return false;
+      byTime.add(new Seen(time, id));
       return true;
+    }
+
+    int size() {
+      return seen.size();
     }
 
     void expire(long watermark) {
       if (watermark == Long.MAX_VALUE) return;
       long cutoff = watermark - ttlMs;
-      while (!byTime.isEmpty() && (Long) byTime.peek()[0] < cutoff) {
-        Object[] x = byTime.poll();
-        seen.remove((String) x[1]);
-      }
+      while (!byTime.isEmpty() && byTime.peek().time < cutoff) seen.remove(byTime.poll().id);
     }
   }
 }

@@ -93,9 +93,9 @@ public final class TokenWithoutSignIn implements java.io.Serializable {
     long t = e.eventTime.toEpochMilli();
     long bucket = s.bucketOf(t);
     String sub = Long.toString(bucket);
-    String id = alertId(key, bucket);
-    Alert emitted = AlertLedger.active(store, id);
     Alert draft = store.get(CHECKS, sub);
+    String id = draft != null ? draft.id : alertId(key, bucket); // (hashing the id was 6 % of hunt)
+    Alert emitted = AlertLedger.active(store, id);
     if (draft == null || t < draft.time) {
       // (a rebuilt draft carries no "checked" mark: an earlier access means a new check)
       Alert rebuilt = build(id, key, session, bucket, e, s);
@@ -116,12 +116,12 @@ public final class TokenWithoutSignIn implements java.io.Serializable {
       draft.facts.remove("checked"); // the window grew: check again
     }
     boolean listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, e.effectiveClientApp()), s.evidenceMax());
-    draft.message = message(draft);
-    store.put(CHECKS, sub, draft);
+    store.put(CHECKS, sub, draft); // (a draft carries no message: it is written when the alert is raised or updated)
     long due = draft.time + grace(s);
     if (emitted != null) {
       // already raised: refresh its content (earliest access may have moved) and fold the evidence
       Alert a = copyWithoutCheckMark(draft);
+      a.message = message(a);
       a.revision = emitted.revision;
       a.status = emitted.status;
       a.emittedDigest = emitted.emittedDigest;
@@ -170,7 +170,6 @@ public final class TokenWithoutSignIn implements java.io.Serializable {
       store.put(CHECKS, sub, d);
       return;
     }
-    d.message = message(d);
     // Keep the key for a retention period of watermark progress after raising, so that a sign-in arriving
     // far behind the watermark (a delayed sign-in feed) still finds the alert and withdraws it.
     long wm = ctx.watermark();
@@ -179,7 +178,9 @@ public final class TokenWithoutSignIn implements java.io.Serializable {
       ctx.registerExpiry(wm, TokenFamily.retentionMs(s));
     }
     store.put(CHECKS, sub, d);
-    AlertLedger.upsert(store, copyWithoutCheckMark(d), ctx);
+    Alert a = copyWithoutCheckMark(d);
+    a.message = message(a);
+    AlertLedger.upsert(store, a, ctx);
   }
 
   private static Alert copyWithoutCheckMark(Alert d) {

@@ -17,7 +17,6 @@ import io.ualwatch.model.Outcome;
 import io.ualwatch.model.alert.Alert;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -101,7 +100,18 @@ public final class UserFamily implements Family {
 
   /** Location cell: country and coordinates rounded to 0.1° (about 10 km). */
   static String cellOf(Geo g) {
-    return g.country + "|" + String.format(Locale.ROOT, "%.1f|%.1f", g.latitude, g.longitude);
+    StringBuilder b = new StringBuilder(24).append(g.country).append('|');
+    tenths(b, g.latitude);
+    b.append('|');
+    tenths(b, g.longitude);
+    return b.toString();
+  }
+
+  /** {@code x} rounded to one decimal, half away from zero ("51.5", "-0.1", "0.0"); String.format was 10 % of hunt. */
+  static void tenths(StringBuilder b, double x) {
+    long t = Math.round(Math.abs(x) * 10.0);
+    if (x < 0 && t != 0) b.append('-');
+    b.append(t / 10).append('.').append(t % 10);
   }
 
   @Override

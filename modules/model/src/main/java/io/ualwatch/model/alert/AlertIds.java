@@ -9,18 +9,26 @@ import java.util.HexFormat;
 public final class AlertIds {
   private AlertIds() {}
 
-  /** {@code ualw-} plus 32 hex digits of SHA-256 over the parts joined by U+001F. */
-  public static String of(String ruleId, String... parts) {
+  /** One digest per thread: MessageDigest.getInstance looks up the provider on every call (2 % of hunt). */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(ruleId.getBytes(StandardCharsets.UTF_8));
-      for (String p : parts) {
-        md.update((byte) 0x1f);
-        md.update((p == null ? "" : p).getBytes(StandardCharsets.UTF_8));
-      }
-      return "ualw-" + HexFormat.of().formatHex(md.digest(), 0, 16);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** {@code ualw-} plus 32 hex digits of SHA-256 over the parts joined by U+001F. */
+  public static String of(String ruleId, String... parts) {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    md.update(ruleId.getBytes(StandardCharsets.UTF_8));
+    for (String p : parts) {
+      md.update((byte) 0x1f);
+      md.update((p == null ? "" : p).getBytes(StandardCharsets.UTF_8));
+    }
+    return "ualw-" + HEX.formatHex(md.digest(), 0, 16);
   }
 }

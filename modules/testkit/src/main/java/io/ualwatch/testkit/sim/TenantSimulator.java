@@ -571,20 +571,31 @@ public final class TenantSimulator {
       case "benign-crm-app", "benign-backup-app", "benign-power-user", "benign-assistant" -> {
         // routines: generated every day from their start day by routine()
       }
-      default -> throw new IllegalArgumentException("unknown attack kind " + a.kind()
-          + "; known: token-replay, new-app, token-no-signin, impossible-travel, new-country, hosting-access, benign-trip, "
-          + "benign-inflight, benign-dualstack, benign-ms-global, consent-mail, benign-consent-first-party, "
-          + "mfa-reset-vpn, benign-mfa-reregister, forward-external, forward-client-rule, benign-forward-internal, "
-          + "sync-new-network, mailbox-throttle, bulk-read, app-fanout, mailbox-snoop, benign-new-laptop, "
-          + "benign-catch-up, benign-crm-app, benign-backup-app, benign-power-user, benign-assistant");
+      default -> throw new IllegalArgumentException("unknown attack kind " + a.kind() + "; known: " + ATTACK_KINDS
+          + ", " + BENIGN_KINDS);
     }
   }
+
+  /** Attack kinds that a rule must alert on (one or more per rule), for help texts and benchmarks. */
+  public static final String ATTACK_KINDS = "token-replay, new-app, token-no-signin, impossible-travel, new-country, "
+      + "hosting-access, consent-mail, mfa-reset-vpn, forward-external, forward-client-rule, sync-new-network, "
+      + "mailbox-throttle, bulk-read, app-fanout, mailbox-snoop";
+
+  /** Benign look-alikes that must stay silent (routines among them run every day from their day on). */
+  public static final String BENIGN_KINDS = "benign-trip, benign-inflight, benign-dualstack, benign-ms-global, "
+      + "benign-consent-first-party, benign-mfa-reregister, benign-forward-internal, benign-new-laptop, "
+      + "benign-catch-up, benign-crm-app, benign-backup-app, benign-power-user, benign-assistant";
 
   // ---------------------------------------------------------------- routines (benign behaviour from a start day on)
 
   /** Kinds that describe a routine from their day on rather than an event on that day. */
   static final java.util.Set<String> ROUTINES = java.util.Set.of("benign-crm-app", "benign-backup-app",
       "benign-power-user", "benign-assistant");
+
+  /** Whether {@code kind} is a routine: benign behaviour generated every day from its day on. */
+  public static boolean isRoutine(String kind) {
+    return ROUTINES.contains(kind);
+  }
 
   private void routine(Attack a, int day, LocalDate date, List<Record> out) {
     User u = users.get(a.victim() % users.size());
@@ -649,6 +660,42 @@ public final class TenantSimulator {
   /** The start of the UTC hour after {@code t}. */
   private static long nextHour(long t) {
     return Math.floorDiv(t, 3_600_000L) * 3_600_000L + 3_600_000L;
+  }
+
+  // ---------------------------------------------------------------- latency probes
+
+  /**
+   * A latency probe for benchmarks: two records that make {@code token-multi-network} fire as soon as the
+   * second one arrives. A user's Outlook sign-in from home with a fresh token, then a mailbox read with the
+   * same token from a hosting provider, one second later. Probe {@code n} always gives the same records and its
+   * own token ({@link #probeToken}); record ids never collide with the tenant's. Not part of {@link #day}.
+   *
+   * @param n probe number (0 … 99,999)
+   * @param time event time of the sign-in (ms); the mailbox read is one second later
+   */
+  public List<Record> tokenProbe(int n, long time) {
+    if (n < 0 || n >= 100_000) throw new IllegalArgumentException("probe number must be 0 … 99999");
+    User u = users.get(n % users.size());
+    int day = (int) Math.floorDiv(time - settings.start().atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli(),
+        86_400_000L);
+    int[] seq = {800_000 + 2 * n};
+    String tok = probeToken(n);
+    String session = uuid("probe-session", settings.seed(), n).toString();
+    SplittableRandom r = rnd("probe", u.index(), n);
+    String home = u.home().address(settings.seed() * 1_000_003L + u.index());
+    String vps = Networks.DIGITALOCEAN_NL.address(settings.seed() + n);
+    return List.of(
+        signIn(u, day, seq, time, home, Apps.OUTLOOK_DESKTOP, "Microsoft Outlook", session, tok, true,
+            "Mobile Apps and Desktop clients"),
+        mailAccess(u, u.upn(), day, seq, time + 1000, vps, Apps.OUTLOOK_DESKTOP, null, "Client=MSExchangeRPC", "Bind",
+            session, tok, time, "\\Inbox", 2, r, 0));
+  }
+
+  /** The UniqueTokenId of latency probe {@code n}. */
+  public String probeToken(int n) {
+    UUID x = uuid("probe-token", settings.seed(), n);
+    ByteBuffer b = ByteBuffer.allocate(16).putLong(x.getMostSignificantBits()).putLong(x.getLeastSignificantBits());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
   }
 
   // ---------------------------------------------------------------- record builders

@@ -1,11 +1,7 @@
 package io.ualwatch.detect;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -20,18 +16,18 @@ public final class Codecs {
     T read(DataInput in) throws IOException;
 
     default byte[] toBytes(T value) {
-      ByteArrayOutputStream bos = new ByteArrayOutputStream(64);
-      try (DataOutputStream out = new DataOutputStream(bos)) {
+      StateBytes.Writer out = new StateBytes.Writer(64);
+      try {
         write(out, value);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return bos.toByteArray();
+      return out.toByteArray();
     }
 
     default T fromBytes(byte[] bytes) {
       try {
-        return read(new DataInputStream(new ByteArrayInputStream(bytes)));
+        return read(new StateBytes.Reader(bytes));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -65,8 +65,9 @@ public final class ImpossibleTravel implements java.io.Serializable {
     double minKm = s.config().get(DetectionOptions.TRAVEL_MIN_KM);
     double maxKmh = s.config().get(DetectionOptions.TRAVEL_MAX_KMH);
     long t = e.eventTime.toEpochMilli();
-    List<NetObs> cells = new ArrayList<>();
-    store.forEach(UserFamily.CELLS, (k, v) -> cells.add(v));
+    // the cells are read only when needed (with RocksDB every read decodes them all): a new or changed cell, or
+    // an alert of this bucket to update
+    List<NetObs> cells = changed ? cells(store) : null;
     long maxWindow = (long) (20_040 / maxKmh * 3_600_000L); // half the Earth's circumference
     if (changed && cells.size() >= 2) {
       for (long b = s.bucketOf(t); b <= s.bucketOf(t + maxWindow); b++) {
@@ -83,6 +84,7 @@ public final class ImpossibleTravel implements java.io.Serializable {
           s.evidenceMax());
       Long counted = store.get(UserFamily.COUNTS, Long.toString(bucket));
       if (counted != null) a.evidenceCount = counted.intValue();
+      if (cells == null) cells = cells(store);
       long[] span = Pairs.span(cells, s.bucketStart(bucket), s.bucketStart(bucket + 1), UserFamily.CELL_BUCKET_MS);
       if (span != null) {
         a.firstSeen = span[0];
@@ -90,6 +92,12 @@ public final class ImpossibleTravel implements java.io.Serializable {
       }
       AlertLedger.fold(store, a, listChanged, s.bucketStart(bucket + 1), ctx);
     }
+  }
+
+  private static List<NetObs> cells(EntityStore store) {
+    List<NetObs> cells = new ArrayList<>();
+    store.forEach(UserFamily.CELLS, (k, v) -> cells.add(v));
+    return cells;
   }
 
   static double km(NetObs a, NetObs b) {

@@ -10,8 +10,13 @@ import io.ualwatch.detect.Slot;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.NetworkClass;
 import io.ualwatch.model.Outcome;
+import io.ualwatch.model.alert.Alert;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -98,17 +103,16 @@ public final class TokenFamily implements Family {
   }
 
   /** The latest record time this key has state for (so late-arriving data is not pruned by the clock). */
-  private static long latest(EntityStore store) {
-    long[] l = {Long.MIN_VALUE};
-    store.forEach(NETS, (k, v) -> l[0] = Math.max(l[0], v.hours.latest()));
-    io.ualwatch.detect.Spans si = store.get(TokenWithoutSignIn.SIGNINS, "");
-    if (si != null) l[0] = Math.max(l[0], si.latest());
-    store.forEach(TokenWithoutSignIn.CHECKS, (b, d) -> {
-      l[0] = Math.max(l[0], d.lastSeen);
+  private static long latest(Map<String, NetObs> nets, io.ualwatch.detect.Spans signins, Map<String, Alert> checks) {
+    long l = Long.MIN_VALUE;
+    for (NetObs v : nets.values()) l = Math.max(l, v.hours.latest());
+    if (signins != null) l = Math.max(l, signins.latest());
+    for (Alert d : checks.values()) {
+      l = Math.max(l, d.lastSeen);
       String raised = d.facts.get("raisedAtWatermark");
-      if (raised != null) l[0] = Math.max(l[0], Long.parseLong(raised));
-    });
-    return l[0] == Long.MIN_VALUE ? Long.MAX_VALUE : l[0] + DetectionSettings.DAY;
+      if (raised != null) l = Math.max(l, Long.parseLong(raised));
+    }
+    return l == Long.MIN_VALUE ? Long.MAX_VALUE : l + DetectionSettings.DAY;
   }
 
   /** Token and session state is only needed for the rule windows plus a day of lateness. */
@@ -127,34 +131,34 @@ public final class TokenFamily implements Family {
 
   @Override
   public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
-    withoutSignIn.onTimer(key, time, store, ctx);
+    // each slot is read once per timer (with RocksDB every read decodes every entry)
+    SortedMap<String, Alert> checks = new TreeMap<>();
+    store.forEach(TokenWithoutSignIn.CHECKS, checks::put);
+    withoutSignIn.onTimer(key, time, checks, store, ctx);
     AlertLedger.flush(store, ctx);
-    long latest = latest(store);
+    Map<String, NetObs> nets = new HashMap<>();
+    store.forEach(NETS, nets::put);
+    io.ualwatch.detect.Spans signins = store.get(TokenWithoutSignIn.SIGNINS, "");
+    long latest = latest(nets, signins, checks);
     if (latest == Long.MAX_VALUE || latest - DetectionSettings.DAY < time - retentionMs(ctx.settings())) {
       store.clear(); // idle for a whole retention window
       return;
     }
     long cutoff = Math.min(time, latest) - retentionMs(ctx.settings());
     int cutoffHour = DetectionSettings.hourOf(cutoff);
-    List<String> drop = new ArrayList<>();
-    List<String> prune = new ArrayList<>();
-    store.forEach(NETS, (k, v) -> {
-      if (v.hours.latest() < cutoff) drop.add(k);
-      else if (v.hours.firstBucket() < cutoffHour) prune.add(k);
-    });
-    drop.forEach(k -> store.remove(NETS, k));
-    for (String k : prune) {
-      NetObs v = store.get(NETS, k);
-      v.hours.pruneBefore(cutoffHour);
-      store.put(NETS, k, v);
+    for (Map.Entry<String, NetObs> n : nets.entrySet()) {
+      NetObs v = n.getValue();
+      if (v.hours.latest() < cutoff) {
+        store.remove(NETS, n.getKey());
+      } else if (v.hours.firstBucket() < cutoffHour) {
+        v.hours.pruneBefore(cutoffHour);
+        store.put(NETS, n.getKey(), v);
+      }
     }
     long oldestBucket = ctx.settings().bucketOf(cutoff);
-    List<String> oldChecks = new ArrayList<>();
-    store.forEach(TokenWithoutSignIn.CHECKS, (b, d) -> {
-      if (d.lastSeen < cutoff) oldChecks.add(b);
-    });
-    oldChecks.forEach(b -> store.remove(TokenWithoutSignIn.CHECKS, b));
-    io.ualwatch.detect.Spans signins = store.get(TokenWithoutSignIn.SIGNINS, "");
+    for (Map.Entry<String, Alert> c : checks.entrySet()) {
+      if (c.getValue().lastSeen < cutoff) store.remove(TokenWithoutSignIn.CHECKS, c.getKey());
+    }
     if (signins != null) {
       if (signins.latest() < cutoff) store.remove(TokenWithoutSignIn.SIGNINS, "");
       else if (signins.pruneBefore(cutoffHour) > 0) store.put(TokenWithoutSignIn.SIGNINS, "", signins);

@@ -14,12 +14,14 @@ import picocli.CommandLine.Option;
 
 /** Writes a deterministic simulated tenant. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Writes a deterministic simulated Microsoft 365 tenant: UAL records (audit.ndjson) and Entra "
-        + "sign-ins (signins.ndjson), with injected attacks. The same settings always give the same bytes."},
+    description = {"Writes a deterministic simulated Microsoft 365 tenant: UAL records (audit.*) and Entra "
+        + "sign-ins (signins.*), with injected attacks, in the format of --format. The same settings always give the same "
+        + "bytes."},
     footer = {"", "Examples:", "  ualwatch generate --out /tmp/tenant --mailboxes 50 --days 30 --attack token-replay:3:20",
+        "  ualwatch generate --out /tmp/export --mailboxes 50 --format purview-csv --gzip",
         "  ualwatch generate --scenario samples/scenarios/storm0558-token-replay   (rewrites its inputs)"})
 final class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (audit.ndjson[.gz], signins.ndjson[.gz]).")
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (audit and sign-in files named by --format, .gz with --gzip).")
   Path out;
 
   @Option(names = "--scenario", paramLabel = "DIR",
@@ -45,8 +47,15 @@ final class GenerateCommand implements Callable<Integer> {
           + "docs/detections.md by the scenario that uses it.")
   List<String> attacks = new java.util.ArrayList<>();
 
-  @Option(names = "--gzip", description = "Write .ndjson.gz.")
+  @Option(names = "--gzip", description = "Gzip the files (.gz).")
   boolean gzip;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "ndjson",
+      description = "ndjson (audit.ndjson, signins.ndjson; default), api-json (audit.json: a Management Activity "
+          + "API content blob, a JSON array; signins.json: a Graph sign-in page) or purview-csv (audit.csv: the "
+          + "Purview audit search export; signins.json as api-json, since Purview does not export sign-ins). The same "
+          + "records in every format.")
+  String format;
 
   @Option(names = "--list-users", description = "Also print the simulated users (index, UPN, home country and network).")
   boolean listUsers;
@@ -77,9 +86,14 @@ final class GenerateCommand implements Callable<Integer> {
             u.ipv6Home() ? ", IPv6 home" : "", u.owa() ? ", OWA" : "", u.mobile() ? ", mobile" : "");
       }
     }
-    String ext = gzip ? ".ndjson.gz" : ".ndjson";
+    SimWriter.Format f;
+    try {
+      f = SimWriter.Format.parse(format);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--format: " + e.getMessage());
+    }
     long t0 = System.nanoTime();
-    try (SimWriter w = new SimWriter(out.resolve("audit" + ext), out.resolve("signins" + ext))) {
+    try (SimWriter w = new SimWriter(f, f.auditFile(out, gzip), f.signinFile(out, gzip))) {
       for (int d = 0; d < s.days(); d++) {
         for (TenantSimulator.Record r : sim.day(d)) w.write(r);
         if (days > 7 && (d + 1) % 7 == 0) System.err.printf("day %d/%d%n", d + 1, days);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
-/** Expands files and folders (recursively, in name order) and counts bytes read for progress. */
+/** Expands files and folders (recursively, in name order; hidden files and scenario.properties skipped) and counts bytes read for progress. */
 final class Inputs {
   private Inputs() {}
 
@@ -21,7 +21,10 @@ final class Inputs {
       if (!Files.exists(p)) throw new Main.UsageException("input not found: " + p);
       if (Files.isDirectory(p)) {
         try (Stream<Path> s = Files.walk(p)) {
+          // hidden files and the generator's settings file (generate --out DIR writes it beside the records) are
+          // not input; named explicitly, any file is read
           s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+              .filter(f -> !f.getFileName().toString().equals(io.ualwatch.testkit.sim.ScenarioSpec.FILE))
               .sorted().forEach(out::add);
         } catch (IOException e) {
           throw new Main.UsageException("cannot list folder " + p + ": " + e.getMessage());

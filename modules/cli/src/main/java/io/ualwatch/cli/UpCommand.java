@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
         "  ualwatch up --source tenant --tenant-id <guid> --client-id <app id> --secret-file /etc/ualwatch/secret.properties",
         "  UALWATCH_CLIENT_SECRET=... ualwatch up --source tenant --tenant-id <guid> --client-id <app id> --secret-env UALWATCH_CLIENT_SECRET",
         "  ualwatch up --source none",
-        "", "Exit codes: 0 stopped with Ctrl-C; 1 failed to start (the message says why); 2 usage error."})
+        "  ualwatch up --for 5m --port 0 --no-console      (a self-contained check: stops after 5 minutes, prints the alerts)",
+        "", "Exit codes: 0 stopped with Ctrl-C or after --for; 1 failed to start (the message says why); 2 usage error."})
 final class UpCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any free port).")
   int port;
@@ -87,6 +88,10 @@ final class UpCommand implements Callable<Integer> {
       description = "How far back connectors without stored offsets start (default ${DEFAULT-VALUE}, the API's retention).")
   String lookback;
 
+  @Option(names = "--for", paramLabel = "DURATION", description = "Stop by itself after this long and print what "
+      + "the job raised (alerts per rule, dead letters): for scripted checks and smoke tests. Default: until Ctrl-C.")
+  String runFor;
+
   @Mixin
   ConfigOptions configOptions;
 
@@ -132,6 +137,15 @@ final class UpCommand implements Callable<Integer> {
     if (back.isNegative() || back.compareTo(Duration.ofDays(7)) > 0) {
       throw new Main.UsageException("--lookback must be between 0 and 7d (the API keeps 7 days), got " + lookback);
     }
+    Duration limit = null;
+    if (runFor != null) {
+      try {
+        limit = io.ualwatch.config.Durations.parse(runFor);
+      } catch (RuntimeException e) {
+        throw new Main.UsageException("--for: " + e.getMessage());
+      }
+      if (limit.isZero() || limit.isNegative()) throw new Main.UsageException("--for must be positive, got " + runFor);
+    }
     Map<String, String> credential = source == Source.tenant ? credential() : Map.of();
     GeoSupport.resolver(config, out);
     CountDownLatch stop = new CountDownLatch(1);
@@ -170,15 +184,38 @@ final class UpCommand implements Callable<Integer> {
       }
       if (feed != null) out.println("connect:   " + feed.connect.restUrl() + " (connector status: GET connectors/"
           + ConnectorFeed.AUDIT_CONNECTOR + "/status)");
-      out.println("Ctrl-C to stop.");
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      while (!stop.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      out.println(limit == null ? "Ctrl-C to stop." : "running for " + io.ualwatch.config.Durations.format(limit)
+          + " (or until Ctrl-C); alerts as they arrive:");
+      AlertWatcher watcher = limit == null ? null : stack.attach(new AlertWatcher(stack.kafka.bootstrapServers(),
+          config.get(JobOptions.TOPIC_ALERTS), config.get(JobOptions.TOPIC_DEADLETTER), out, false));
+      Thread hook = new Thread(stop::countDown);
+      Runtime.getRuntime().addShutdownHook(hook);
+      long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+      while (!stop.await(Math.max(1, Math.min(60_000L, (deadline - System.nanoTime()) / 1_000_000L)),
+          java.util.concurrent.TimeUnit.MILLISECONDS)) {
         if (feed != null) {
           try {
             feed.assertHealthy();
           } catch (RuntimeException e) {
             out.println("connector failure: " + e.getMessage());
           }
+        }
+        if (System.nanoTime() - deadline >= 0) break;
+      }
+      if (watcher != null) {
+        Map<String, Integer> byRule = new java.util.TreeMap<>();
+        watcher.latest.values().forEach(n -> byRule.merge(n.path("unmapped").path("rule_id").asText("?"), 1,
+            Integer::sum));
+        out.println();
+        out.println("alerts:       " + watcher.activeCount() + " active of " + watcher.latest.size() + " alert ids "
+            + byRule.toString().replaceAll("[{}]", ""));
+        out.println("dead letters: " + watcher.deadLetters.get());
+      }
+      if (stop.getCount() > 0) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is already shutting down
         }
       }
       out.println("stopping…");

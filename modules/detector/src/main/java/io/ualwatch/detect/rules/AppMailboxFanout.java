@@ -274,11 +274,7 @@ public final class AppMailboxFanout implements java.io.Serializable {
 
   private static Alert build(String key, long bucket, long time, TreeSet<String> mailboxes, long firstSeen,
       long lastTrigger, int peak, long baselineMax, EntityStore store, DetectionSettings s) {
-    Alert a = new Alert();
-    a.id = alertId(key, bucket);
-    a.ruleId = ID;
-    a.ruleName = INFO.title();
-    a.status = AlertStatus.NEW;
+    Alert a = Drafts.start(alertId(key, bucket), INFO, s.bucketStart(bucket));
     int bar = key.indexOf('|');
     a.tenantId = key.substring(0, bar);
     a.appId = key.substring(bar + 1);
@@ -290,11 +286,6 @@ public final class AppMailboxFanout implements java.io.Serializable {
     a.time = time;
     a.firstSeen = Math.min(firstSeen, time);
     a.lastSeen = Math.max(lastTrigger, time);
-    a.bucket = Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
-    a.attackTechniqueId = INFO.techniqueId();
-    a.attackTechniqueName = INFO.techniqueName();
-    a.attackTacticId = INFO.tacticId();
-    a.attackTacticName = INFO.tacticName();
     a.entities.put("tenant", a.tenantId);
     a.entities.put("app", a.appId);
     Long n = store.get(AppFamily.COUNTS, Long.toString(bucket));

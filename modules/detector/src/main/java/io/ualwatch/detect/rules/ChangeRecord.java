@@ -85,4 +85,14 @@ public final class ChangeRecord {
   public int hashCode() {
     return java.util.Objects.hash(recordId, time);
   }
+
+  /** The suppression buckets, in order, of the user's stored changes whose sub-key starts with {@code prefix}. */
+  static java.util.SortedSet<Long> buckets(io.ualwatch.detect.EntityStore store, String prefix,
+      io.ualwatch.detect.DetectionSettings s) {
+    java.util.SortedSet<Long> buckets = new java.util.TreeSet<>();
+    store.forEach(UserFamily.CHANGES, (k, c) -> {
+      if (k.startsWith(prefix)) buckets.add(s.bucketOf(c.time));
+    });
+    return buckets;
+  }
 }

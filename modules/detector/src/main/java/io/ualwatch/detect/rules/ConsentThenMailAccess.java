@@ -12,7 +12,6 @@ import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.ChangeOps;
 import io.ualwatch.model.alert.Alert;
 import io.ualwatch.model.alert.AlertIds;
-import io.ualwatch.model.alert.AlertStatus;
 import io.ualwatch.model.alert.Evidence;
 import io.ualwatch.model.alert.Severity;
 import java.time.Duration;
@@ -172,11 +171,7 @@ public final class ConsentThenMailAccess implements java.io.Serializable {
 
   private Alert build(String id, String key, long bucket, ChangeRecord g, long y, Severity severity,
       List<ChangeRecord> grants, EntityStore store, DetectionSettings s) {
-    Alert a = new Alert();
-    a.id = id;
-    a.ruleId = ID;
-    a.ruleName = INFO.title();
-    a.status = AlertStatus.NEW;
+    Alert a = Drafts.start(id, INFO, s.bucketStart(bucket));
     a.tenantId = key.substring(0, key.indexOf('|'));
     a.appId = key.substring(key.indexOf('|') + 1);
     a.appName = g.subject != null ? g.subject : s.apps().name(a.appId);
@@ -185,16 +180,11 @@ public final class ConsentThenMailAccess implements java.io.Serializable {
     a.time = y;
     a.firstSeen = grants.get(0).time;
     a.lastSeen = y;
-    a.bucket = Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
     io.ualwatch.model.alert.Endpoint p = new io.ualwatch.model.alert.Endpoint();
     p.ip = g.ip;
     p.time = g.time;
     a.source = p;
     a.endpoints.add(p);
-    a.attackTechniqueId = INFO.techniqueId();
-    a.attackTechniqueName = INFO.techniqueName();
-    a.attackTacticId = INFO.tacticId();
-    a.attackTacticName = INFO.tacticName();
     a.entities.put("tenant", a.tenantId);
     a.entities.put("app", a.appId);
     // the mailboxes the app read in the hour of the first access after the grant

@@ -54,19 +54,29 @@ final class Drafts {
     to.configVersion = from.configVersion;
   }
 
-  /** The common part of a mailbox alert built from one record. */
-  static Alert base(String id, io.ualwatch.detect.RuleInfo info, long bucketStart, AuditEvent e) {
+  /** A new alert of a rule: its id, the rule, status NEW, the suppression bucket and the ATT&CK mapping. */
+  static Alert start(String id, io.ualwatch.detect.RuleInfo info, long bucketStart) {
     Alert a = new Alert();
     a.id = id;
     a.ruleId = info.id();
     a.ruleName = info.title();
     a.status = AlertStatus.NEW;
+    a.bucket = Instant.ofEpochMilli(bucketStart).toString();
+    a.attackTechniqueId = info.techniqueId();
+    a.attackTechniqueName = info.techniqueName();
+    a.attackTacticId = info.tacticId();
+    a.attackTacticName = info.tacticName();
+    return a;
+  }
+
+  /** The common part of a mailbox alert built from one record. */
+  static Alert base(String id, io.ualwatch.detect.RuleInfo info, long bucketStart, AuditEvent e) {
+    Alert a = start(id, info, bucketStart);
     a.tenantId = e.tenantId;
     long t = e.eventTime.toEpochMilli();
     a.time = t;
     a.firstSeen = t;
     a.lastSeen = t;
-    a.bucket = Instant.ofEpochMilli(bucketStart).toString();
     a.user = e.actor;
     a.mailbox = e.mailboxOwner;
     a.tokenId = e.uniqueTokenId;
@@ -74,10 +84,6 @@ final class Drafts {
     Endpoint src = AlertLedger.endpointOf(e);
     a.source = src;
     a.endpoints.add(src);
-    a.attackTechniqueId = info.techniqueId();
-    a.attackTechniqueName = info.techniqueName();
-    a.attackTacticId = info.tacticId();
-    a.attackTacticName = info.tacticName();
     a.entities.put("tenant", e.tenantId);
     a.entities.put("mailbox", e.mailboxOwner);
     return a;

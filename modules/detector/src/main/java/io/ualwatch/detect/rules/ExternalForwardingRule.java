@@ -9,7 +9,6 @@ import io.ualwatch.detect.RuleInfo;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
 import io.ualwatch.model.alert.AlertIds;
-import io.ualwatch.model.alert.AlertStatus;
 import io.ualwatch.model.alert.Endpoint;
 import io.ualwatch.model.alert.Evidence;
 import io.ualwatch.model.alert.Severity;
@@ -93,11 +92,7 @@ public final class ExternalForwardingRule implements java.io.Serializable {
   }
 
   void reevaluate(String key, EntityStore store, DetectContext ctx) {
-    TreeSet<Long> buckets = new TreeSet<>();
-    store.forEach(UserFamily.CHANGES, (k, c) -> {
-      if (k.startsWith(PREFIX)) buckets.add(ctx.settings().bucketOf(c.time));
-    });
-    for (long b : buckets) evaluate(key, b, store, ctx);
+    for (long b : ChangeRecord.buckets(store, PREFIX, ctx.settings())) evaluate(key, b, store, ctx);
   }
 
   /** The domain of an address, lower-case. */
@@ -170,27 +165,18 @@ public final class ExternalForwardingRule implements java.io.Serializable {
       if (h != null && (risky == null || h.time() < risky.time())) risky = h;
     }
     ChangeRecord first = ext.get(0);
-    Alert a = new Alert();
-    a.id = id;
-    a.ruleId = ID;
-    a.ruleName = INFO.title();
-    a.status = AlertStatus.NEW;
+    Alert a = Drafts.start(id, INFO, s.bucketStart(bucket));
     a.tenantId = key.substring(0, key.indexOf('|'));
     a.user = user;
     a.mailbox = first.subject;
     a.time = first.time;
     a.firstSeen = first.time;
     a.lastSeen = ext.get(ext.size() - 1).time;
-    a.bucket = Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
     Endpoint p = new Endpoint();
     p.ip = first.ip;
     p.time = first.time;
     a.source = p;
     a.endpoints.add(p);
-    a.attackTechniqueId = INFO.techniqueId();
-    a.attackTechniqueName = INFO.techniqueName();
-    a.attackTacticId = INFO.tacticId();
-    a.attackTacticName = INFO.tacticName();
     a.entities.put("tenant", a.tenantId);
     a.entities.put("user", user);
     a.facts.put("forwardTo", String.join(";", addresses));

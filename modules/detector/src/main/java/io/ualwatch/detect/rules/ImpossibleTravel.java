@@ -121,15 +121,10 @@ public final class ImpossibleTravel implements java.io.Serializable {
         && Objects.equals(prev.endpoints.get(0).ip, from.first.ip) && Objects.equals(prev.endpoints.get(1).ip, to.first.ip)) {
       return;
     }
-    Alert a = new Alert();
-    a.id = id;
-    a.ruleId = ID;
-    a.ruleName = INFO.title();
-    a.status = io.ualwatch.model.alert.AlertStatus.NEW;
+    Alert a = Drafts.start(id, INFO, s.bucketStart(bucket));
     a.tenantId = key.substring(0, key.indexOf('|'));
     a.user = key.substring(key.indexOf('|') + 1);
     a.time = tr.time();
-    a.bucket = java.time.Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
     Endpoint e1 = copy(from.first, tr.earlierTime());
     Endpoint e2 = copy(to.first, tr.time());
     a.source = e2;
@@ -137,10 +132,6 @@ public final class ImpossibleTravel implements java.io.Serializable {
     a.endpoints.add(e2);
     a.appId = to.app;
     a.appName = to.app == null ? null : s.apps().name(to.app);
-    a.attackTechniqueId = INFO.techniqueId();
-    a.attackTechniqueName = INFO.techniqueName();
-    a.attackTacticId = INFO.tacticId();
-    a.attackTacticName = INFO.tacticName();
     a.entities.put("tenant", a.tenantId);
     a.entities.put("user", a.user);
     double km = km(from, to);

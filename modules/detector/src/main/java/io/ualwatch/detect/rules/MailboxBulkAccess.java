@@ -155,21 +155,12 @@ public final class MailboxBulkAccess implements java.io.Serializable {
       }
       return;
     }
-    Alert a = new Alert();
-    a.id = id;
-    a.ruleId = ID;
-    a.ruleName = INFO.title();
-    a.status = AlertStatus.NEW;
+    Alert a = Drafts.start(id, INFO, from);
     a.tenantId = key.substring(0, key.indexOf('|'));
     a.mailbox = key.substring(key.indexOf('|') + 1);
     a.time = first;
     a.firstSeen = first;
     a.lastSeen = last;
-    a.bucket = Instant.ofEpochMilli(from).toString();
-    a.attackTechniqueId = INFO.techniqueId();
-    a.attackTechniqueName = INFO.techniqueName();
-    a.attackTacticId = INFO.tacticId();
-    a.attackTacticName = INFO.tacticName();
     a.entities.put("tenant", a.tenantId);
     a.entities.put("mailbox", a.mailbox);
     // the user is the mailbox's own: who else read in the bulk hours is not kept in state, only that someone did

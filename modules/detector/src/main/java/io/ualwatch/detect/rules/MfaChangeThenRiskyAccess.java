@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * mfa-change-then-risky-access: the Lapsus$ help-desk pattern. An MFA or security-info change, a password reset
@@ -84,11 +83,7 @@ public final class MfaChangeThenRiskyAccess implements java.io.Serializable {
 
   /** Re-evaluates every bucket with changes (called when the user's accesses or baselines changed). */
   void reevaluate(String key, EntityStore store, DetectContext ctx) {
-    TreeSet<Long> buckets = new TreeSet<>();
-    store.forEach(UserFamily.CHANGES, (k, c) -> {
-      if (k.startsWith(PREFIX)) buckets.add(ctx.settings().bucketOf(c.time));
-    });
-    for (long b : buckets) evaluate(key, b, store, ctx);
+    for (long b : ChangeRecord.buckets(store, PREFIX, ctx.settings())) evaluate(key, b, store, ctx);
   }
 
   void evaluate(String key, long bucket, EntityStore store, DetectContext ctx) {
@@ -121,25 +116,16 @@ public final class MfaChangeThenRiskyAccess implements java.io.Serializable {
 
   private Alert build(String id, String key, long bucket, ChangeRecord c, RiskyAccess.Hit hit,
       List<ChangeRecord> changes, DetectionSettings s) {
-    Alert a = new Alert();
-    a.id = id;
-    a.ruleId = ID;
-    a.ruleName = INFO.title();
-    a.status = io.ualwatch.model.alert.AlertStatus.NEW;
+    Alert a = Drafts.start(id, INFO, s.bucketStart(bucket));
     a.tenantId = key.substring(0, key.indexOf('|'));
     a.user = key.substring(key.indexOf('|') + 1);
     a.time = hit.time();
     a.firstSeen = changes.get(0).time;
     a.lastSeen = Math.max(hit.time(), changes.get(changes.size() - 1).time);
-    a.bucket = Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
     a.source = hit.obs().first;
     if (a.source != null) a.endpoints.add(a.source);
     a.appId = hit.obs().app;
     a.appName = a.appId == null ? null : s.apps().name(a.appId);
-    a.attackTechniqueId = INFO.techniqueId();
-    a.attackTechniqueName = INFO.techniqueName();
-    a.attackTacticId = INFO.tacticId();
-    a.attackTacticName = INFO.tacticName();
     a.entities.put("tenant", a.tenantId);
     a.entities.put("user", a.user);
     a.facts.put("change", c.kind);

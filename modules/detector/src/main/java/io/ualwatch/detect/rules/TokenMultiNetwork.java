@@ -10,12 +10,10 @@ import io.ualwatch.detect.RuleInfo;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
 import io.ualwatch.model.alert.AlertIds;
-import io.ualwatch.model.alert.AlertStatus;
 import io.ualwatch.model.alert.Endpoint;
 import io.ualwatch.model.alert.Evidence;
 import io.ualwatch.model.alert.Severity;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -111,17 +109,12 @@ public final class TokenMultiNetwork implements java.io.Serializable {
         && networks(nets, bucket, s).equals(prev.facts.get("networks"))) {
       return; // the trigger and both networks' earliest records are unchanged
     }
-    Alert a = new Alert();
-    a.id = id;
-    a.ruleId = ID;
-    a.ruleName = INFO.title();
-    a.status = AlertStatus.NEW;
+    Alert a = Drafts.start(id, INFO, s.bucketStart(bucket));
     String[] parts = key.split("\\|", 3);
     a.tenantId = parts[0];
     a.time = tr.time();
     a.firstSeen = tr.earlierTime();
     a.lastSeen = tr.time();
-    a.bucket = Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
     NetObs later = tr.later();
     NetObs earlier = tr.earlier();
     a.user = later.user != null ? later.user : earlier.user;
@@ -134,10 +127,6 @@ public final class TokenMultiNetwork implements java.io.Serializable {
     a.source = second;
     a.endpoints.add(first);
     a.endpoints.add(second);
-    a.attackTechniqueId = INFO.techniqueId();
-    a.attackTechniqueName = INFO.techniqueName();
-    a.attackTacticId = INFO.tacticId();
-    a.attackTacticName = INFO.tacticName();
     a.entities.put("tenant", a.tenantId);
     a.entities.put(session ? "session" : "token", parts[2]);
     a.evidence.add(new Evidence(earlier.firstRecordId, earlier.first.time, earlier.firstOperation,

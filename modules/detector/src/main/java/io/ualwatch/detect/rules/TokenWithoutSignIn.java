@@ -219,17 +219,12 @@ public final class TokenWithoutSignIn implements java.io.Serializable {
   }
 
   private static Alert build(String id, String key, boolean session, long bucket, AuditEvent e, DetectionSettings s) {
-    Alert a = new Alert();
-    a.id = id;
-    a.ruleId = ID;
-    a.ruleName = INFO.title();
-    a.status = AlertStatus.NEW;
+    Alert a = Drafts.start(id, INFO, s.bucketStart(bucket));
     a.tenantId = e.tenantId;
     long t = e.eventTime.toEpochMilli();
     a.time = t;
     a.firstSeen = t;
     a.lastSeen = t;
-    a.bucket = Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
     a.user = e.actor;
     a.mailbox = e.mailboxOwner;
     a.appId = e.effectiveClientApp();
@@ -240,10 +235,6 @@ public final class TokenWithoutSignIn implements java.io.Serializable {
     else a.tokenId = id2;
     a.source = AlertLedger.endpointOf(e);
     a.endpoints.add(a.source);
-    a.attackTechniqueId = INFO.techniqueId();
-    a.attackTechniqueName = INFO.techniqueName();
-    a.attackTacticId = INFO.tacticId();
-    a.attackTacticName = INFO.tacticName();
     a.entities.put("tenant", e.tenantId);
     a.entities.put(session ? "session" : "token", id2);
     a.facts.put("kind", session ? "session" : "token");

@@ -5,25 +5,18 @@ import io.ualwatch.detect.DetectionSettings;
 import io.ualwatch.detect.RuleInfo;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
-import io.ualwatch.model.alert.AlertStatus;
-import java.time.Instant;
 
 /** The common part of an alert about a user, built from the record that triggered it. */
 final class UserAlerts {
   private UserAlerts() {}
 
   static Alert base(String id, RuleInfo info, String key, long bucket, AuditEvent e, DetectionSettings s) {
-    Alert a = new Alert();
-    a.id = id;
-    a.ruleId = info.id();
-    a.ruleName = info.title();
-    a.status = AlertStatus.NEW;
+    Alert a = Drafts.start(id, info, s.bucketStart(bucket));
     a.tenantId = e.tenantId;
     long t = e.eventTime.toEpochMilli();
     a.time = t;
     a.firstSeen = t;
     a.lastSeen = t;
-    a.bucket = Instant.ofEpochMilli(s.bucketStart(bucket)).toString();
     a.user = e.actor;
     a.mailbox = e.mailboxOwner;
     a.appId = e.effectiveClientApp();
@@ -33,10 +26,6 @@ final class UserAlerts {
     a.sessionId = e.aadSessionId;
     a.source = AlertLedger.endpointOf(e);
     a.endpoints.add(a.source);
-    a.attackTechniqueId = info.techniqueId();
-    a.attackTechniqueName = info.techniqueName();
-    a.attackTacticId = info.tacticId();
-    a.attackTacticName = info.tacticName();
     a.entities.put("tenant", e.tenantId);
     a.entities.put("user", e.actor);
     a.facts.put("firstOperation", e.isSignIn() ? "sign-in" : "mail access");

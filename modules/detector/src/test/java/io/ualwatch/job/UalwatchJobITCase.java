@@ -214,6 +214,24 @@ class UalwatchJobITCase {
     return found;
   }
 
+  /**
+   * Replays a new token of {@code user} (prefix + round) each round until one's alert carries a configuration
+   * version that {@code version} accepts: a condition to wait on for a control change to reach the detectors.
+   * Null when none did within {@code seconds}.
+   */
+  static JsonNode canary(KafkaProducer<byte[], byte[]> producer, String p, String user, String prefix, String hour,
+      java.util.function.Predicate<String> version, int seconds) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    for (int round = 1; System.nanoTime() < deadline; round++) {
+      String token = prefix + round;
+      replayedToken(producer, p + "audit", user, token, hour);
+      for (JsonNode a : alertsOfToken(p + "alerts", token, 1, 20)) {
+        if (version.test(a.path("unmapped").path("config_version").asText())) return a;
+      }
+    }
+    return null;
+  }
+
   @Test
   void liveControlChangesAnAllowListInTheRunningJobAndRejectsBadChanges() throws Exception {
     String p = "it2.";
@@ -253,19 +271,18 @@ class UalwatchJobITCase {
       JsonNode d = new ObjectMapper().readTree(dead.get(0).value());
       assertEquals(ControlFunction.REJECTED, d.path("reason").asText());
       assertTrue(d.path("message").asText().contains("cannot be changed live"), d.toString());
-      Thread.sleep(2000); // the accepted change went to the detectors before the refused one was dead-lettered
-
+      // the accepted change has reached the detectors once bob's alerts carry another configuration version
+      JsonNode bobs = canary(producer, p, bob, "tokBob", "11", v -> !v.equals(baseVersion), 90);
+      assertTrue(bobs != null, "the job keeps detecting for others");
+      assertTrue(!bobs.path("unmapped").path("config_version").asText().equals(baseVersion),
+          "raised under the changed configuration version: " + bobs);
       replayedToken(producer, p + "audit", alice, "tokAlice2", "11");
-      replayedToken(producer, p + "audit", bob, "tokBob1", "11");
-      List<JsonNode> bobs = alertsOfToken(p + "alerts", "tokBob1", 1, 90);
-      assertTrue(!bobs.isEmpty(), "the job keeps detecting for others");
-      assertTrue(!bobs.get(0).path("unmapped").path("config_version").asText().equals(baseVersion),
-          "raised under the changed configuration version: " + bobs.get(0));
       assertEquals(List.of(), alertsOfToken(p + "alerts", "tokAlice2", 1, 3), "alice is allow-listed live");
 
-      // revert (tombstone): alice is watched again
+      // revert (tombstone): alice is watched again, once bob's alerts are back on the base version
       producer.send(new ProducerRecord<>(p + "control", "detect.allow.users".getBytes(), null)).get();
-      Thread.sleep(3000);
+      assertTrue(canary(producer, p, bob, "tokBobR", "13", baseVersion::equals, 90) != null,
+          "the revert reached the detectors");
       replayedToken(producer, p + "audit", alice, "tokAlice3", "13");
       List<JsonNode> again = alertsOfToken(p + "alerts", "tokAlice3", 1, 90);
       assertTrue(!again.isEmpty(), "reverted: the rule fires for alice again");

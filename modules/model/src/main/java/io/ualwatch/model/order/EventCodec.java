@@ -1,0 +1,283 @@
+package io.ualwatch.model.order;
+
+import io.ualwatch.model.ActorKind;
+import io.ualwatch.model.AuditEvent;
+import io.ualwatch.model.EventSource;
+import io.ualwatch.model.Geo;
+import io.ualwatch.model.NetworkClass;
+import io.ualwatch.model.Outcome;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a parsed {@link AuditEvent} to a spill file and reads it back field for field (every field, the raw text
+ * and origin included), so that ordering a file through a temporary directory hands the detectors exactly the
+ * events the parser made. Strings are length-prefixed UTF-8 (no 64 KB limit); absent values cost one byte.
+ */
+public final class EventCodec {
+  private EventCodec() {}
+
+  /** Marks the end of a spill file. */
+  private static final int END = 0xE0;
+  private static final int EVENT = 0xE1;
+
+  public static void write(DataOutputStream out, AuditEvent e) throws IOException {
+    out.writeByte(EVENT);
+    writeEnum(out, e.source);
+    writeString(out, e.format);
+    writeString(out, e.shape);
+    writeString(out, e.tenantId);
+    writeInstant(out, e.eventTime);
+    writeString(out, e.recordId);
+    writeInt(out, e.recordType);
+    writeString(out, e.operation);
+    writeString(out, e.workload);
+    writeString(out, e.resultStatus);
+    writeEnum(out, e.outcome);
+    writeString(out, e.actor);
+    writeEnum(out, e.actorKind);
+    writeInt(out, e.userType);
+    writeString(out, e.actorObjectId);
+    writeString(out, e.mailboxOwner);
+    writeString(out, e.mailboxGuid);
+    writeInt(out, e.logonType);
+    writeBool(out, e.externalAccess);
+    writeString(out, e.clientIp);
+    writeString(out, e.clientIpRaw);
+    writeString(out, e.appId);
+    writeString(out, e.clientAppId);
+    writeString(out, e.clientAppName);
+    writeString(out, e.clientInfo);
+    writeString(out, e.userAgent);
+    writeString(out, e.exchangeSessionId);
+    writeString(out, e.aadSessionId);
+    writeString(out, e.uniqueTokenId);
+    writeInstant(out, e.tokenIssuedAt);
+    writeString(out, e.tokenTenantId);
+    writeString(out, e.mailAccessType);
+    writeBool(out, e.isThrottled);
+    out.writeInt(e.operationCount);
+    writeList(out, e.itemIds);
+    writeList(out, e.folders);
+    writeInt(out, e.errorCode);
+    writeBool(out, e.interactive);
+    writeString(out, e.resourceId);
+    writeString(out, e.requestType);
+    if (e.attributes == null) {
+      out.writeInt(-1);
+    } else {
+      out.writeInt(e.attributes.size());
+      for (Map.Entry<String, String> a : e.attributes.entrySet()) {
+        writeString(out, a.getKey());
+        writeString(out, a.getValue());
+      }
+    }
+    if (e.geo == null) {
+      out.writeBoolean(false);
+    } else {
+      Geo g = e.geo;
+      out.writeBoolean(true);
+      writeString(out, g.country);
+      writeString(out, g.region);
+      writeString(out, g.city);
+      writeDouble(out, g.latitude);
+      writeDouble(out, g.longitude);
+      if (g.asn == null) {
+        out.writeBoolean(false);
+      } else {
+        out.writeBoolean(true);
+        out.writeLong(g.asn);
+      }
+      writeString(out, g.asOrg);
+      writeEnum(out, g.network);
+      out.writeBoolean(g.located);
+    }
+    writeString(out, e.raw);
+    writeString(out, e.origin);
+  }
+
+  /** Writes the end mark (a truncated spill file is then told apart from a finished one). */
+  public static void writeEnd(DataOutputStream out) throws IOException {
+    out.writeByte(END);
+  }
+
+  /** The next event, or null at the end mark. */
+  public static AuditEvent read(DataInputStream in) throws IOException {
+    int tag = in.read();
+    if (tag == END) return null;
+    if (tag < 0) throw new EOFException("spill file ends without its end mark (disk full or removed?)");
+    if (tag != EVENT) throw new IOException("spill file is corrupt (tag " + tag + ")");
+    AuditEvent e = new AuditEvent();
+    e.source = readEnum(in, EventSource.values());
+    e.format = readString(in);
+    e.shape = readString(in);
+    e.tenantId = readString(in);
+    e.eventTime = readInstant(in);
+    e.recordId = readString(in);
+    e.recordType = readInt(in);
+    e.operation = readString(in);
+    e.workload = readString(in);
+    e.resultStatus = readString(in);
+    e.outcome = readEnum(in, Outcome.values());
+    e.actor = readString(in);
+    e.actorKind = readEnum(in, ActorKind.values());
+    e.userType = readInt(in);
+    e.actorObjectId = readString(in);
+    e.mailboxOwner = readString(in);
+    e.mailboxGuid = readString(in);
+    e.logonType = readInt(in);
+    e.externalAccess = readBool(in);
+    e.clientIp = readString(in);
+    e.clientIpRaw = readString(in);
+    e.appId = readString(in);
+    e.clientAppId = readString(in);
+    e.clientAppName = readString(in);
+    e.clientInfo = readString(in);
+    e.userAgent = readString(in);
+    e.exchangeSessionId = readString(in);
+    e.aadSessionId = readString(in);
+    e.uniqueTokenId = readString(in);
+    e.tokenIssuedAt = readInstant(in);
+    e.tokenTenantId = readString(in);
+    e.mailAccessType = readString(in);
+    e.isThrottled = readBool(in);
+    e.operationCount = in.readInt();
+    e.itemIds = readList(in);
+    e.folders = readList(in);
+    e.errorCode = readInt(in);
+    e.interactive = readBool(in);
+    e.resourceId = readString(in);
+    e.requestType = readString(in);
+    int n = in.readInt();
+    if (n >= 0) {
+      e.attributes = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) e.attributes.put(readString(in), readString(in));
+    }
+    if (in.readBoolean()) {
+      Geo g = new Geo();
+      g.country = readString(in);
+      g.region = readString(in);
+      g.city = readString(in);
+      g.latitude = readDouble(in);
+      g.longitude = readDouble(in);
+      g.asn = in.readBoolean() ? in.readLong() : null;
+      g.asOrg = readString(in);
+      g.network = readEnum(in, NetworkClass.values());
+      g.located = in.readBoolean();
+      e.geo = g;
+    }
+    e.raw = readString(in);
+    e.origin = readString(in);
+    return e;
+  }
+
+  /** Bytes an event holds on the heap, roughly (for the sort buffer's budget; generous rather than short). */
+  public static long heapEstimate(AuditEvent e) {
+    long n = 700; // the object, its boxed fields, the Instant(s)
+    n += len(e.raw) + len(e.origin) + len(e.recordId) + len(e.tenantId) + len(e.actor) + len(e.mailboxOwner)
+        + len(e.clientInfo) + len(e.userAgent) + len(e.clientAppName) + len(e.operation);
+    if (e.attributes != null) {
+      n += 64L * e.attributes.size();
+      for (Map.Entry<String, String> a : e.attributes.entrySet()) n += len(a.getKey()) + len(a.getValue());
+    }
+    if (e.itemIds != null) for (String s : e.itemIds) n += 56 + len(s);
+    if (e.folders != null) for (String s : e.folders) n += 56 + len(s);
+    return n;
+  }
+
+  private static long len(String s) {
+    // String object + array header; compact Latin-1 strings hold a byte per char, others two
+    return s == null ? 0 : 56 + 2L * s.length();
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) return null;
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static void writeList(DataOutputStream out, List<String> l) throws IOException {
+    if (l == null) {
+      out.writeInt(-1);
+      return;
+    }
+    out.writeInt(l.size());
+    for (String s : l) writeString(out, s);
+  }
+
+  private static List<String> readList(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) return null;
+    List<String> l = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) l.add(readString(in));
+    return l;
+  }
+
+  private static void writeEnum(DataOutputStream out, Enum<?> v) throws IOException {
+    out.writeByte(v == null ? -1 : v.ordinal());
+  }
+
+  private static <E extends Enum<E>> E readEnum(DataInputStream in, E[] values) throws IOException {
+    int o = in.readByte();
+    return o < 0 ? null : values[o];
+  }
+
+  private static void writeInt(DataOutputStream out, Integer v) throws IOException {
+    out.writeBoolean(v != null);
+    if (v != null) out.writeInt(v);
+  }
+
+  private static Integer readInt(DataInputStream in) throws IOException {
+    return in.readBoolean() ? in.readInt() : null;
+  }
+
+  private static void writeBool(DataOutputStream out, Boolean v) throws IOException {
+    out.writeByte(v == null ? -1 : v ? 1 : 0);
+  }
+
+  private static Boolean readBool(DataInputStream in) throws IOException {
+    int b = in.readByte();
+    return b < 0 ? null : b == 1;
+  }
+
+  private static void writeDouble(DataOutputStream out, Double v) throws IOException {
+    out.writeBoolean(v != null);
+    if (v != null) out.writeDouble(v);
+  }
+
+  private static Double readDouble(DataInputStream in) throws IOException {
+    return in.readBoolean() ? in.readDouble() : null;
+  }
+
+  private static void writeInstant(DataOutputStream out, Instant t) throws IOException {
+    out.writeBoolean(t != null);
+    if (t != null) {
+      out.writeLong(t.getEpochSecond());
+      out.writeInt(t.getNano());
+    }
+  }
+
+  private static Instant readInstant(DataInputStream in) throws IOException {
+    return in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
+  }
+}

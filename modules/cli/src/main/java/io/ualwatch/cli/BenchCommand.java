@@ -12,7 +12,6 @@ import io.ualwatch.detect.DetectionSettings;
 import io.ualwatch.engine.AlertCollector;
 import io.ualwatch.engine.HuntRunner;
 import io.ualwatch.engine.LocalEngine;
-import io.ualwatch.engine.TimeMergedReader;
 import io.ualwatch.enrich.AppCatalog;
 import io.ualwatch.enrich.Enricher;
 import io.ualwatch.enrich.GeoResolver;
@@ -368,8 +367,8 @@ final class BenchCommand implements Callable<Integer> {
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     try (Progress progress = new Progress(err, totalBytes, bytes, events::get)) {
-      HuntRunner.run(files, f -> new Inputs.Counting(TimeMergedReader.openFile(f), bytes), engine, ooo,
-          new ParseListener() {
+      HuntRunner.run(files, f -> new Inputs.Counting(HuntRunner.openFile(f), bytes), engine,
+          io.ualwatch.model.order.OrderedReader.Options.defaults(), new ParseListener() {
             @Override public void onEvent(AuditEvent e) { events.incrementAndGet(); }
             @Override public void onReject(Rejection r) { }
           }, () -> {

@@ -8,11 +8,11 @@ import io.ualwatch.enrich.Enricher;
 import io.ualwatch.enrich.GeoResolver;
 import io.ualwatch.engine.AlertCollector;
 import io.ualwatch.engine.HuntRunner;
-import io.ualwatch.engine.TimeMergedReader;
 import io.ualwatch.engine.LocalEngine;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
 import io.ualwatch.model.alert.AlertFormat;
+import io.ualwatch.model.order.OrderedReader;
 import io.ualwatch.model.parse.InputFormat;
 import io.ualwatch.model.parse.InputReader;
 import io.ualwatch.model.parse.ParseListener;
@@ -93,6 +93,9 @@ final class HuntCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions configOptions;
 
+  @Mixin
+  OrderingOptions ordering;
+
   /** The input file a rejection's origin ("file:line…") belongs to. */
   static String fileOf(String origin, List<Path> files) {
     for (Path f : files) {
@@ -119,16 +122,33 @@ final class HuntCommand implements Callable<Integer> {
     AtomicLong bytes = new AtomicLong();
     long total = Inputs.totalBytes(files);
     long t0 = System.nanoTime();
-    long ooo = config.get(JobOptions.OUT_OF_ORDERNESS).toMillis();
-    try (Progress progress = quiet ? null : new Progress(err, total, bytes, stats::records)) {
-      // the files are read together, merged by event time, like the partitions of the raw topics in the job
-      HuntRunner.run(files, f -> new Inputs.Counting(TimeMergedReader.openFile(f), bytes), engine, ooo,
-          new ParseListener() {
-            @Override public void onEvent(AuditEvent e) { stats.onEvent(e); }
+    AtomicLong shown = new AtomicLong();
+    OrderedReader.Summary[] order = new OrderedReader.Summary[1];
+    try (Progress progress = quiet ? null : new Progress(err, total, bytes, shown::get)) {
+      // every file is read once and ordered (newest-first or shuffled ones through a temporary directory), then all
+      // are merged in the canonical order of the records: the alerts do not depend on the order in the files
+      HuntRunner.run(files, f -> new Inputs.Counting(HuntRunner.openFile(f), bytes), engine, ordering.options(),
+          new OrderedReader.Sink() {
+            @Override public void onEvent(AuditEvent e) {
+              stats.onEvent(e);
+              shown.incrementAndGet();
+            }
             @Override public void onReject(Rejection r) { stats.onReject(fileOf(r.origin(), files), r); }
             @Override public void onFormat(String origin, InputFormat format) { stats.onFormat(origin, format); }
             @Override public void onWarning(String origin, String message) { stats.warnings.add(origin + ": " + message); }
-          });
+            @Override public void onScanned(long records) { shown.set(records); }
+            @Override public void onPhase(OrderedReader.Phase phase, OrderedReader.Summary summary) {
+              if (phase == OrderedReader.Phase.MERGING) {
+                order[0] = summary;
+                shown.set(0);
+                if (progress != null) progress.phase("detecting", summary.events(), shown::get, false);
+              } else if (progress != null) {
+                progress.phase("ordering", total, bytes::get, true);
+              }
+            }
+          }, null);
+    } catch (OrderedReader.SpillFailure e) {
+      throw new Main.Failure(e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
@@ -145,6 +165,10 @@ final class HuntCommand implements Callable<Integer> {
       bw.flush();
     }
     stats.printSummary(err, true);
+    if (order[0] != null && order[0].unorderedFiles() > 0) {
+      err.printf("%-32s %,12d file(s) (%d sorted run(s), %,.1f MB on disk)%n", "ordered before detection",
+          order[0].unorderedFiles(), order[0].runs(), order[0].spilledBytes() / 1e6);
+    }
     err.printf("%-32s %,12d%n", "duplicates dropped", engine.duplicates());
     Map<String, Long> byRule = new TreeMap<>();
     for (Alert a : collector.active()) byRule.merge(a.ruleId + " (" + a.severity.name().toLowerCase() + ")", 1L, Long::sum);

@@ -38,7 +38,6 @@ public final class LocalEngine {
   private final long outOfOrdernessMs;
   private final boolean copyOnAccess;
   private long maxEventTime = Long.MIN_VALUE;
-  private boolean externalWatermarks;
   private long watermark = Long.MIN_VALUE;
   private long events;
   private long duplicates;
@@ -109,17 +108,8 @@ public final class LocalEngine {
     long t = e.eventTime.toEpochMilli();
     if (t > maxEventTime) {
       maxEventTime = t;
-      if (!externalWatermarks) advanceWatermark(maxEventTime - outOfOrdernessMs);
+      advanceWatermark(maxEventTime - outOfOrdernessMs);
     }
-  }
-
-  /**
-   * From now on the caller drives event time with {@link #advanceWatermark} (e.g. {@link TimeMergedReader}
-   * over several files), instead of the engine's own "highest time seen minus the bound".
-   */
-  public LocalEngine externalWatermarks() {
-    externalWatermarks = true;
-    return this;
   }
 
   /** End of input: the watermark goes to +∞ and every pending timer fires. */

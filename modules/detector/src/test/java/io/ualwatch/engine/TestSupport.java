@@ -100,7 +100,7 @@ public final class TestSupport {
       files = l.filter(Files::isRegularFile).sorted().toList();
     }
     try {
-      HuntRunner.run(files, TimeMergedReader::openFile, e, 3 * 3_600_000L, new ParseListener() {
+      HuntRunner.run(files, HuntRunner::openFile, e, new ParseListener() {
         @Override public void onEvent(AuditEvent ev) {}
         @Override public void onReject(Rejection x) { throw new AssertionError("rejected: " + x); }
       });

@@ -299,15 +299,15 @@ class UalwatchJobITCase {
 
   static int produceMerged(List<Path> files, Config config) throws Exception {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    new io.ualwatch.engine.TimeMergedReader(files, io.ualwatch.engine.TimeMergedReader::openFile, 3 * 3_600_000L)
-        .run(new io.ualwatch.engine.TimeMergedReader.Sink() {
+    new io.ualwatch.model.order.OrderedReader(files, io.ualwatch.engine.HuntRunner::openFile,
+        io.ualwatch.model.order.OrderedReader.Options.defaults())
+        .run(new io.ualwatch.model.order.OrderedReader.Sink() {
           @Override public void onEvent(AuditEvent e) {
             String topic = config.get(e.source == EventSource.ENTRA_SIGNIN ? JobOptions.TOPIC_SIGNINS : JobOptions.TOPIC_AUDIT);
             records.add(new ProducerRecord<>(topic, null, e.eventTime.toEpochMilli(),
                 (e.tenantId + "|" + e.recordId).getBytes(StandardCharsets.UTF_8), e.raw.getBytes(StandardCharsets.UTF_8)));
           }
           @Override public void onReject(Rejection r) { throw new AssertionError(r.toString()); }
-          @Override public void onWatermark(long watermark) {}
         });
     try (var producer = producer()) {
       for (var r : records) producer.send(r);

@@ -75,6 +75,9 @@ public final class OrderedReader {
   public interface Sink extends ParseListener {
     /** A phase begins; {@code events} is the number of events the merge will deliver (known from phase 2 on). */
     default void onPhase(Phase phase, Summary summary) {}
+
+    /** Ordering progress: records read so far in phase 1 (called every 4,096 records and at the end of each file). */
+    default void onScanned(long records) {}
   }
 
   /** How one file was ordered. */
@@ -107,6 +110,8 @@ public final class OrderedReader {
   private int runCounter;
   private long spilledBytes;
   private int runsWritten;
+  private long scanned;
+  private Sink currentSink;
 
   public OrderedReader(List<Path> files, Function<Path, InputStream> open, Options options) {
     this.files = List.copyOf(files);
@@ -128,7 +133,11 @@ public final class OrderedReader {
     List<Source> sources = new ArrayList<>();
     try {
       sink.onPhase(Phase.ORDERING, null);
-      for (int i = 0; i < files.size(); i++) sources.add(order(files.get(i), i, sink));
+      currentSink = sink;
+      for (int i = 0; i < files.size(); i++) {
+        sources.add(order(files.get(i), i, sink));
+        sink.onScanned(scanned);
+      }
       Summary summary = summary(sources);
       sink.onPhase(Phase.MERGING, summary);
       merge(sources, sink);
@@ -418,6 +427,7 @@ public final class OrderedReader {
 
     void count(long t) {
       events++;
+      if ((++scanned & 4095) == 0) currentSink.onScanned(scanned);
       if (t < firstTime) firstTime = t;
       if (t > lastTime) lastTime = t;
     }

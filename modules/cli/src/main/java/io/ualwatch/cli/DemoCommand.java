@@ -116,8 +116,9 @@ final class DemoCommand implements Callable<Integer> {
           out.printf("emulator: serving %,d audit records in %,d content blobs (%,d of them published twice, as the "
               + "API does) and %,d sign-ins from %s%n", served, blobs, served - (events.size() - signIns), signIns, input);
         } else {
-          try (Feeder feeder = new Feeder(bootstrap, config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS))) {
-            for (Path f : Inputs.expand(List.of(input))) feeder.feed(f);
+          try (Feeder feeder = new Feeder(bootstrap, config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS),
+              "demo|direct")) {
+            feeder.sendOrdered(Inputs.expand(List.of(input)));
             feeder.flush();
             fed = feeder.sent;
           }

@@ -2,29 +2,33 @@ package io.ualwatch.cli;
 
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.EventSource;
-import io.ualwatch.model.parse.InputReader;
-import io.ualwatch.model.parse.ParseListener;
+import io.ualwatch.model.feed.FeedClock;
+import io.ualwatch.model.order.OrderedReader;
 import io.ualwatch.model.parse.Rejection;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sends audit-log files into the raw topics: every record the parser reads goes, raw and untouched, to the
- * audit or sign-in topic keyed by tenant|id, with its event time as the Kafka timestamp.
+ * Sends records into the raw topics: every record goes, raw and untouched, to the audit or sign-in topic keyed by
+ * tenant|id, with its event time as the Kafka timestamp and the feed's stream in a header; {@link #clock} writes a
+ * feed clock record into every partition of both topics (see {@link FeedClock}), so that the job's event time
+ * follows this feed. {@link #sendOrdered} sends files in the canonical merged order, with clock records as it goes.
  */
 final class Feeder implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String auditTopic;
   private final String signinTopic;
-  private final InputReader reader = new InputReader();
+  private final String stream;
+  private final byte[] streamBytes;
   long sent;
+  /** Clock records written. */
+  long clocks;
   long rejected;
   /** Records sent per topic. */
   final java.util.Map<String, Long> perTopic = new java.util.TreeMap<>();
@@ -35,27 +39,63 @@ final class Feeder implements AutoCloseable {
   };
 
   Feeder(String bootstrap, String auditTopic, String signinTopic) {
+    this(bootstrap, auditTopic, signinTopic, "feeder");
+  }
+
+  /** A feeder whose records and clock records belong to {@code stream}. */
+  Feeder(String bootstrap, String auditTopic, String signinTopic, String stream) {
     this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
         "compression.type", "lz4", "linger.ms", "20", "batch.size", Integer.toString(512 * 1024),
         "enable.idempotence", "true"), new ByteArraySerializer(), new ByteArraySerializer());
     this.auditTopic = auditTopic;
     this.signinTopic = signinTopic;
+    this.stream = stream;
+    this.streamBytes = FeedClock.bytes(stream);
   }
 
-  void feed(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      reader.read(in, file.toString(), new ParseListener() {
-        @Override public void onEvent(AuditEvent e) { send(e); }
-        @Override public void onReject(Rejection r) { rejected++; }
-      });
+  /**
+   * Sends the files' records in the canonical merged order ({@link OrderedReader}: the audit and sign-in topics
+   * advance together, whatever the order inside the files), with a clock record every 2,000 records and an ending
+   * one at the end.
+   */
+  void sendOrdered(List<Path> files) throws InterruptedException {
+    long[] last = {Long.MIN_VALUE};
+    new OrderedReader(files, io.ualwatch.engine.HuntRunner::openFile, OrderedReader.Options.defaults())
+        .run(new OrderedReader.Sink() {
+          @Override public void onEvent(AuditEvent e) {
+            send(e);
+            last[0] = e.eventTime.toEpochMilli();
+            if (sent % 2000 == 0) clock(last[0], false);
+          }
+          @Override public void onReject(Rejection r) { rejected++; }
+        });
+    if (last[0] != Long.MIN_VALUE) clock(last[0], true);
+  }
+
+  /** Writes a clock record of this feed's stream at {@code time} into every partition of both topics. */
+  void clock(long time, boolean end) {
+    for (String topic : signinTopic.isBlank() ? List.of(auditTopic) : List.of(auditTopic, signinTopic)) {
+      int n = partitions.computeIfAbsent(topic, t -> producer.partitionsFor(t).size());
+      for (int p = 0; p < n; p++) {
+        RecordHeaders h = new RecordHeaders();
+        h.add(FeedClock.STREAM, streamBytes);
+        h.add(FeedClock.CLOCK, FeedClock.bytes(Long.toString(time)));
+        if (end) h.add(FeedClock.END, FeedClock.bytes("true"));
+        producer.send(new ProducerRecord<>(topic, p, time, FeedClock.key(stream), null, h), onAck);
+        clocks++;
+      }
     }
   }
+
+  private final Map<String, Integer> partitions = new java.util.HashMap<>();
 
   void send(AuditEvent e) {
     String topic = e.source == EventSource.ENTRA_SIGNIN && !signinTopic.isBlank() ? signinTopic : auditTopic;
     byte[] key = (e.tenantId + "|" + e.recordId).getBytes(StandardCharsets.UTF_8);
+    RecordHeaders h = new RecordHeaders();
+    h.add(FeedClock.STREAM, streamBytes);
     producer.send(new ProducerRecord<>(topic, null, e.eventTime.toEpochMilli(), key,
-        e.raw.getBytes(StandardCharsets.UTF_8)), onAck);
+        e.raw.getBytes(StandardCharsets.UTF_8), h), onAck);
     sent++;
     perTopic.merge(topic, 1L, Long::sum);
   }

@@ -57,8 +57,18 @@ public final class JobOptions {
           + "processed (never dropped); the watermark drives state expiry, end-of-bucket updates and the checks "
           + "of absence rules (token-without-signin waits for it), so records up to this late never cause an alert "
           + "that is withdrawn later.");
-  public static final Option<Duration> IDLENESS = DetectionOptions.positive(Option.duration("job.watermark.idleness",
-      Duration.ofMinutes(1), "A source partition with no records for this long does not hold the watermark back."));
+  public static final Option<Duration> IDLENESS = Option.duration("job.watermark.idleness", Duration.ZERO,
+      "0 (default): a raw-topic partition that is quiet holds the watermark where its feed clock is, so that one "
+          + "feed never runs event time ahead of another (a quiet audit feed is not a finished one). A positive "
+          + "value makes a partition with no records for that long not hold the watermark: only for partitions known "
+          + "to be unused, since absence rules may then decide before the quiet feed catches up (and withdraw later).")
+      .check(d -> !d.isNegative(), "must not be negative");
+  public static final Option<Duration> STREAM_TIMEOUT = Option.duration("job.watermark.stream-timeout",
+      Duration.ofMinutes(30), "A producer stream (a connector task, a replay) that has written neither records nor "
+          + "feed clock records for this long (processing time) stops holding a partition that another, live stream "
+          + "also writes to: a removed or dead producer does not stop event time for ever. Producers write a clock "
+          + "record at least every minute while they run. 0 = never.")
+      .check(d -> !d.isNegative(), "must not be negative");
   public static final Option<Duration> DEDUPE_TTL = DetectionOptions.positive(Option.duration("job.dedupe.ttl",
       Duration.ofDays(8), "How long record ids are remembered to drop the API's duplicates (it serves 7 days)."));
   public static final Option<String> TRANSACTIONAL_ID_PREFIX = Option.string("job.transactional-id-prefix",
@@ -130,7 +140,7 @@ public final class JobOptions {
 
   public static final List<Option<?>> ALL = List.of(BOOTSTRAP, CLIENT_PROPERTIES, GROUP_ID, START_FROM, TOPIC_AUDIT,
       TOPIC_SIGNINS, TOPIC_ALERTS, TOPIC_DEADLETTER, TOPIC_CONTROL, DELIVERY, CHECKPOINT_INTERVAL, PARALLELISM, STATE_DIR,
-      OUT_OF_ORDERNESS, IDLENESS, DEDUPE_TTL, TRANSACTIONAL_ID_PREFIX, ALERTS_FORMAT, TOPIC_ALERTS_ECS, TOPIC_ALERTS_CEF,
+      OUT_OF_ORDERNESS, IDLENESS, STREAM_TIMEOUT, DEDUPE_TTL, TRANSACTIONAL_ID_PREFIX, ALERTS_FORMAT, TOPIC_ALERTS_ECS, TOPIC_ALERTS_CEF,
       SYSLOG_ENABLED, SYSLOG_HOST, SYSLOG_PORT, SYSLOG_PROTOCOL, SYSLOG_FORMAT, SYSLOG_FACILITY, SYSLOG_HOSTNAME,
       SYSLOG_APP_NAME, SYSLOG_MIN_SEVERITY, SYSLOG_MAX_MESSAGE_BYTES, SYSLOG_CONNECT_TIMEOUT, SYSLOG_TRUSTSTORE,
       SYSLOG_TRUSTSTORE_PASSWORD, SYSLOG_KEYSTORE, SYSLOG_KEYSTORE_PASSWORD, SYSLOG_VERIFY_HOSTNAME, GEO_DIR, GEO_CITY_V4, GEO_CITY_V6, GEO_ASN_V4,

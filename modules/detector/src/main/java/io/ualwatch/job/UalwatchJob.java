@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,17 +79,27 @@ public final class UalwatchJob {
    */
   public static void build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source,
       Source<TenantFact, ?, ?> control, List<AlertSink> alertSinks, Sink<DeadLetter> deadLetters, Config config) {
-    // Event time is assigned in the source, per partition: the watermark is the minimum over all partitions,
-    // so a topic read ahead of another never moves it past records still waiting elsewhere.
-    Duration ooo = config.get(JobOptions.OUT_OF_ORDERNESS);
-    Duration idle = config.get(JobOptions.IDLENESS);
-    WatermarkStrategy<ParsedRecord> wm = WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(ooo)
-        .withTimestampAssigner((r, kafkaTs) -> r.event != null ? r.event.eventTime.toEpochMilli() : kafkaTs)
-        .withIdleness(idle);
+    WatermarkStrategy<ParsedRecord> wm = rawWatermarks(config);
     DataStream<TenantFact> controlStream = control == null ? null
         : env.fromSource(control, controlWatermarks(), "control topic").uid("source-control").setParallelism(1);
     buildFrom(env.fromSource(source, wm, "raw audit records (parsed)").uid("source-raw"), controlStream, alertSinks,
         deadLetters, config);
+  }
+
+  /**
+   * Event time is assigned in the source, per partition, from the feed clocks of the streams writing into it
+   * ({@link FeedClockWatermarks}): the job's watermark is the minimum over all partitions, so a topic read ahead of
+   * another never moves it past records still waiting elsewhere, and a quiet feed holds it instead of being
+   * skipped as idle.
+   */
+  public static WatermarkStrategy<ParsedRecord> rawWatermarks(Config config) {
+    long ooo = config.get(JobOptions.OUT_OF_ORDERNESS).toMillis();
+    long timeout = config.get(JobOptions.STREAM_TIMEOUT).toMillis();
+    long idle = config.get(JobOptions.IDLENESS).toMillis();
+    return WatermarkStrategy.<ParsedRecord>forGenerator(ctx -> new FeedClockWatermarks(ooo, timeout, idle,
+            System::currentTimeMillis))
+        .withTimestampAssigner((r, kafkaTs) -> r.event != null ? r.event.eventTime.toEpochMilli()
+            : r.isClock() ? r.clock : Long.MIN_VALUE);
   }
 
   /**

@@ -8,11 +8,9 @@ import io.ualwatch.config.Config;
 import io.ualwatch.config.JobOptions;
 import io.ualwatch.console.Brokers;
 import io.ualwatch.model.AuditEvent;
-import io.ualwatch.model.parse.InputReader;
-import io.ualwatch.model.parse.ParseListener;
+import io.ualwatch.model.order.OrderedReader;
 import io.ualwatch.model.parse.Rejection;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,8 +39,11 @@ import picocli.CommandLine.Parameters;
     description = {"Sends audit-log files or folders into the raw topics of a running stack: every record the "
         + "parser reads (every format 'hunt' reads; gzip transparently), raw bytes untouched, keyed tenant|record id, "
         + "with the record's event time as the Kafka timestamp. Records the parser rejects are counted, not sent.",
-        "Progress (records, MB, rate, ETA) on stderr and a summary at the end. Resumable: how far it got (file and "
-            + "record index, saved only after the broker acknowledged every record before it) is kept in a state "
+        "All files are sent as one stream merged by event time (files not in time order, such as newest-first Purview "
+            + "exports, are ordered first, as 'hunt' does), so that the audit and sign-in topics advance together; "
+            + "feed clock records in every partition tell the detection job how far the replay has come.",
+        "Progress (records, MB, rate, ETA) on stderr and a summary at the end. Resumable: how far it got (the position "
+            + "in the merged order, saved only after the broker acknowledged every record before it) is kept in a state "
             + "file per input set; run the same command again after an interruption and it carries on from there."},
     footer = {"", "Examples:", "  ualwatch replay exports/", "  ualwatch replay audit-2025-03.csv signins/ --speed 60",
         "  ualwatch replay exports/ --bootstrap kafka1:9092 --state /tmp/case42.ualwatch-replay.json",
@@ -54,6 +55,9 @@ final class ReplayCommand implements Callable<Integer> {
   /** Save progress at least this often (after a flush: everything before it is acknowledged). */
   static final long COMMIT_EVERY_MS = 1000;
   static final long COMMIT_EVERY_RECORDS = 50_000;
+  /** Write a feed clock record at least every this many records, and at least this often. */
+  static final long CLOCK_EVERY_RECORDS = 2_000;
+  static final long CLOCK_EVERY_MS = 1000;
 
   @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Files or folders to send (folders recursively, in name order).")
   List<Path> inputs;
@@ -63,7 +67,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Option(names = "--speed", defaultValue = "max", paramLabel = "max|N",
       description = "'max' (default): as fast as the broker takes them; N: N times event-time speed (1 = real time, "
-          + "60 = an hour a minute), following the order of the records in the files.")
+          + "60 = an hour a minute), following the merged event-time order.")
   String speed;
 
   @Option(names = "--state", paramLabel = "FILE",
@@ -85,6 +89,9 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Mixin
   ConfigOptions configOptions;
+
+  @Mixin
+  OrderingOptions ordering;
 
   /** Thrown from the parse callback to stop reading (Ctrl-C, --limit). */
   private static final class Stop extends RuntimeException {
@@ -108,7 +115,6 @@ final class ReplayCommand implements Callable<Integer> {
     String digest = digest(fileList);
     Path state = stateFile != null ? stateFile : Home.run("replay").resolve(digest.substring(0, 16) + ".ualwatch-replay.json");
 
-    int startFile = 0;
     long startRecord = 0;
     long sentEarlier = 0;
     if (!restart && Files.exists(state)) {
@@ -117,18 +123,22 @@ final class ReplayCommand implements Callable<Integer> {
         throw new Main.UsageException("the progress in " + state + " is for other inputs (files added, removed or changed "
             + "since): run with --restart to send everything again, or name another --state file");
       }
+      if (saved.path("version").asInt() < 2) {
+        throw new Main.UsageException("the progress in " + state + " was saved by an older ualwatch that sent files one "
+            + "after the other; this one sends them merged by event time: run with --restart to send everything again");
+      }
       if (saved.path("complete").asBoolean()) {
         err.printf("replay: these inputs were already sent completely (%,d records, %s); --restart sends them again%n",
             saved.path("records_sent").asLong(), saved.path("updated").asText());
         return 0;
       }
-      startFile = saved.path("file_index").asInt();
-      startRecord = saved.path("record_index").asLong();
+      startRecord = saved.path("merged_index").asLong();
       sentEarlier = saved.path("records_sent").asLong();
-      err.printf("replay: resuming at %s record %,d (%,d records were sent before)%n",
-          files.get(Math.min(startFile, files.size() - 1)), startRecord, sentEarlier);
+      err.printf("replay: resuming at record %,d of the merged order (%,d records were sent before)%n", startRecord,
+          sentEarlier);
     }
     final long sentBefore = sentEarlier;
+    final long skipUntil = startRecord;
 
     Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
     Brokers.requireReachable(bs, timeout, signins.isBlank() ? new String[] {audit} : new String[] {audit, signins});
@@ -136,9 +146,9 @@ final class ReplayCommand implements Callable<Integer> {
     long shortest = retention.values().stream().filter(v -> v >= 0).min(Long::compare).orElse(-1L);
     boolean[] warned = {false};
     err.println("replay: " + files.size() + " file(s) into " + audit + (signins.isBlank() ? "" : " and " + signins)
-        + " on " + bs + ", speed " + (factor <= 0 ? "max" : speed + "x event time") + "; progress saved in " + state);
+        + " on " + bs + ", merged by event time, speed " + (factor <= 0 ? "max" : speed + "x event time")
+        + "; progress saved in " + state);
 
-    Thread main = Thread.currentThread();
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       interrupted = true;
@@ -151,75 +161,92 @@ final class ReplayCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
 
     AtomicLong bytes = new AtomicLong();
-    AtomicLong records = new AtomicLong();
+    AtomicLong shown = new AtomicLong();
     long total = Inputs.totalBytes(files);
-    for (int i = 0; i < Math.min(startFile, files.size()); i++) bytes.addAndGet(sizeOf(files.get(i)));
     Map<String, Long> rejectReasons = new TreeMap<>();
     long[] skipped = {0};
     long[] rejected = {0};
     long[] minMax = {Long.MAX_VALUE, Long.MIN_VALUE};
     long[] firstEvent = {Long.MIN_VALUE};
-    long wallStart = System.nanoTime();
+    long[] wallStart = {System.nanoTime()};
     long t0 = System.nanoTime();
     String outcome = "complete";
-    int fileIndex = startFile;
-    long[] recordIndex = {startRecord};
+    long[] mergedIndex = {0};
     long[] lastCommit = {System.nanoTime(), 0};
-    InputReader reader = new InputReader();
-    try (Feeder feeder = new Feeder(bs, audit, signins);
-         Progress progress = quiet ? null : new Progress(err, total, bytes, records::get)) {
+    long[] lastClock = {System.nanoTime(), Long.MIN_VALUE};
+    String stream = "replay|" + digest.substring(0, 16);
+    try (Feeder feeder = new Feeder(bs, audit, signins, stream);
+         Progress progress = quiet ? null : new Progress(err, total, bytes, shown::get)) {
       try {
-        for (; fileIndex < files.size(); fileIndex++) {
-          Path f = files.get(fileIndex);
-          long skipUntil = fileIndex == startFile ? startRecord : 0;
-          recordIndex[0] = 0;
-          final int fi = fileIndex;
-          try (InputStream in = new Inputs.Counting(Files.newInputStream(f), bytes)) {
-            reader.read(in, f.toString(), new ParseListener() {
-              @Override public void onEvent(AuditEvent e) {
-                long idx = recordIndex[0];
-                records.incrementAndGet();
-                if (idx < skipUntil) {
-                  recordIndex[0]++;
-                  skipped[0]++;
-                  return;
-                }
-                if (interrupted || limit > 0 && feeder.sent >= limit) throw new Stop();
-                long et = e.eventTime.toEpochMilli();
-                if (!warned[0] && shortest >= 0 && et < System.currentTimeMillis() - shortest) {
-                  warned[0] = true;
-                  err.println(Retention.warning(retention));
-                }
-                if (factor > 0) pace(et, factor, firstEvent, wallStart);
-                feeder.send(e);
-                recordIndex[0]++;
-                minMax[0] = Math.min(minMax[0], et);
-                minMax[1] = Math.max(minMax[1], et);
-                long now = System.nanoTime();
-                if (now - lastCommit[0] > COMMIT_EVERY_MS * 1_000_000 || feeder.sent - lastCommit[1] >= COMMIT_EVERY_RECORDS) {
-                  feeder.flush(); // everything up to this record is acknowledged: safe to save
-                  writeState(state, fileList, digest, fi, recordIndex[0], sentBefore + feeder.sent, false);
-                  lastCommit[0] = now;
-                  lastCommit[1] = feeder.sent;
-                }
-              }
-
-              @Override public void onReject(Rejection r) {
-                records.incrementAndGet();
-                rejected[0]++;
-                rejectReasons.merge(r.reason().name(), 1L, Long::sum);
-              }
-            });
-          } catch (IOException e) {
-            throw new Main.UsageException("cannot read " + f + ": " + e.getMessage());
+        // every file is read once and ordered (newest-first exports through a temporary directory), then all are
+        // sent merged in the canonical order of the records: the audit and sign-in topics advance together
+        new OrderedReader(files, f -> new Inputs.Counting(io.ualwatch.engine.HuntRunner.openFile(f), bytes),
+            ordering.options()).run(new OrderedReader.Sink() {
+          @Override public void onEvent(AuditEvent e) {
+            shown.incrementAndGet();
+            long idx = mergedIndex[0];
+            if (idx < skipUntil) {
+              mergedIndex[0]++;
+              skipped[0]++;
+              return;
+            }
+            if (interrupted || limit > 0 && feeder.sent >= limit) throw new Stop();
+            long et = e.eventTime.toEpochMilli();
+            if (!warned[0] && shortest >= 0 && et < System.currentTimeMillis() - shortest) {
+              warned[0] = true;
+              err.println(Retention.warning(retention));
+            }
+            if (factor > 0) pace(et, factor, firstEvent, wallStart[0]);
+            feeder.send(e);
+            mergedIndex[0]++;
+            minMax[0] = Math.min(minMax[0], et);
+            minMax[1] = Math.max(minMax[1], et);
+            long now = System.nanoTime();
+            if (et > lastClock[1] && (feeder.sent % CLOCK_EVERY_RECORDS == 0 || now - lastClock[0] > CLOCK_EVERY_MS * 1_000_000)) {
+              // everything up to this event time is sent (the order is by event time): tell the job
+              feeder.clock(et, false);
+              lastClock[0] = now;
+              lastClock[1] = et;
+            }
+            if (now - lastCommit[0] > COMMIT_EVERY_MS * 1_000_000 || feeder.sent - lastCommit[1] >= COMMIT_EVERY_RECORDS) {
+              feeder.flush(); // everything up to this record is acknowledged: safe to save
+              writeState(state, fileList, digest, mergedIndex[0], sentBefore + feeder.sent, false);
+              lastCommit[0] = now;
+              lastCommit[1] = feeder.sent;
+            }
           }
-        }
+
+          @Override public void onReject(Rejection r) {
+            rejected[0]++;
+            rejectReasons.merge(r.reason().name(), 1L, Long::sum);
+          }
+
+          @Override public void onScanned(long records) { shown.set(records); }
+
+          @Override public void onWarning(String origin, String message) {
+            err.println("warning: " + origin + ": " + message);
+          }
+
+          @Override public void onPhase(OrderedReader.Phase phase, OrderedReader.Summary summary) {
+            if (phase == OrderedReader.Phase.MERGING) {
+              shown.set(0);
+              wallStart[0] = System.nanoTime();
+              if (progress != null) progress.phase("sending", summary.events(), shown::get, false);
+            } else if (progress != null) {
+              progress.phase("ordering", total, bytes::get, true);
+            }
+          }
+        });
+        if (minMax[1] != Long.MIN_VALUE) feeder.clock(minMax[1], true); // this feed is finished
         feeder.flush();
-        writeState(state, fileList, digest, files.size(), 0, sentBefore + feeder.sent, true);
+        writeState(state, fileList, digest, mergedIndex[0], sentBefore + feeder.sent, true);
       } catch (Stop s) {
+        if (lastClock[1] != Long.MIN_VALUE) feeder.clock(lastClock[1], false);
         feeder.flush();
-        writeState(state, fileList, digest, fileIndex, recordIndex[0], sentBefore + feeder.sent, false);
+        writeState(state, fileList, digest, mergedIndex[0], sentBefore + feeder.sent, false);
         outcome = interrupted ? "interrupted" : "limit";
+      } catch (OrderedReader.SpillFailure e) {
+        throw new Main.Failure(e.getMessage(), e);
       }
       if (progress != null) progress.close();
       double secs = (System.nanoTime() - t0) / 1e9;
@@ -227,6 +254,7 @@ final class ReplayCommand implements Callable<Integer> {
       err.println("replay summary");
       err.printf("  %-30s %,14d%n", "records sent", feeder.sent);
       feeder.perTopic.forEach((t, n) -> err.printf("    %-28s %,14d%n", t, n));
+      err.printf("  %-30s %,14d%n", "feed clock records", feeder.clocks);
       if (skipped[0] > 0) err.printf("  %-30s %,14d%n", "skipped (sent by an earlier run)", skipped[0]);
       if (rejected[0] > 0) {
         err.printf("  %-30s %,14d  (not sent; 'ualwatch validate' lists them)%n", "rejected by the parser", rejected[0]);
@@ -235,8 +263,7 @@ final class ReplayCommand implements Callable<Integer> {
       if (minMax[0] != Long.MAX_VALUE) {
         err.printf("  %-30s %s … %s%n", "event time", Instant.ofEpochMilli(minMax[0]), Instant.ofEpochMilli(minMax[1]));
       }
-      err.printf(Locale.ROOT, "  %-30s %.1f MB in %.1f s (%,.0f records/s)%n", "read", bytes.get() / 1e6, secs,
-          records.get() / Math.max(secs, 1e-3));
+      err.printf(Locale.ROOT, "  %-30s %.1f MB in %.1f s%n", "read", bytes.get() / 1e6, secs);
       err.printf("  %-30s %,14d%n", "sent in all runs", sentBefore + feeder.sent);
       if (warned[0]) err.println("  warning: records older than the topics' retention were sent; see the warning above");
       switch (outcome) {
@@ -301,14 +328,6 @@ final class ReplayCommand implements Callable<Integer> {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  private static long sizeOf(Path f) {
-    try {
-      return Files.size(f);
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
   private static JsonNode readState(Path state) {
     try {
       return MAPPER.readTree(state.toFile());
@@ -319,14 +338,11 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   /** Atomically replaces the progress file: a crash leaves the previous or the new one, never half of one. */
-  static void writeState(Path state, ArrayNode files, String digest, int fileIndex, long recordIndex, long sent,
-      boolean complete) {
+  static void writeState(Path state, ArrayNode files, String digest, long mergedIndex, long sent, boolean complete) {
     ObjectNode o = MAPPER.createObjectNode();
-    o.put("version", 1);
+    o.put("version", 2);
     o.put("digest", digest);
-    o.put("file_index", fileIndex);
-    o.put("file", fileIndex < files.size() ? files.get(fileIndex).path("path").asText() : null);
-    o.put("record_index", recordIndex);
+    o.put("merged_index", mergedIndex);
     o.put("records_sent", sent);
     o.put("complete", complete);
     o.put("updated", Instant.now().toString());

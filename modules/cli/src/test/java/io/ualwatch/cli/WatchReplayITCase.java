@@ -135,11 +135,35 @@ class WatchReplayITCase {
     }
     assertEquals(expected.keySet(), seen.keySet());
     assertTrue(seen.values().stream().allMatch(n -> n == 1), "no record sent twice across the interruption");
+    assertMergedWithClocks(p, 2);
 
     CliTest.Run third = CliTest.run(concat(new String[] {"replay", input.toString(), "--bootstrap", bootstrap,
         "--state", state.toString(), "--quiet"}, t));
     assertEquals(0, third.code());
     assertTrue(third.err().contains("already sent completely"), third.err());
+  }
+
+  @Test
+  void aNewestFirstExportIsSentMergedByEventTimeWithTheSignIns(@TempDir Path tmp) throws Exception {
+    String p = "newest" + UUID.randomUUID().toString().substring(0, 8);
+    String[] t = topics(p);
+    // the scenario's audit records newest first, as Purview exports them; the sign-ins as they are
+    Path input = CliTest.SCENARIO.resolve("input");
+    List<String> lines;
+    try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(input.resolve("audit.ndjson.gz")))) {
+      lines = new ArrayList<>(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+    }
+    java.util.Collections.reverse(lines);
+    Path dir = Files.createDirectories(tmp.resolve("case"));
+    Files.write(dir.resolve("0-audit-newest-first.ndjson"), lines, StandardCharsets.UTF_8);
+    Files.copy(input.resolve("signins.ndjson.gz"), dir.resolve("1-signins.ndjson.gz"));
+    CliTest.Run run = CliTest.run(concat(new String[] {"replay", dir.toString(), "--bootstrap", bootstrap,
+        "--state", tmp.resolve("s.json").toString(), "--sort-memory", "1", "--temp-dir", tmp.resolve("spill").toString(),
+        "--quiet"}, t));
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.err().contains("not in event-time order"), run.err());
+    assertEquals(lines.size(), count(p + ".audit"));
+    assertMergedWithClocks(p, 1);
   }
 
   @Test
@@ -319,7 +343,17 @@ class WatchReplayITCase {
     p.send(new ProducerRecord<>(topic, id, json)).get(10, TimeUnit.SECONDS);
   }
 
+  /** The data records of a topic (feed clock records left out). */
   static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : readEverything(topic)) {
+      if (r.headers().lastHeader(io.ualwatch.model.feed.FeedClock.CLOCK) == null) out.add(r);
+    }
+    return out;
+  }
+
+  /** Every record of a topic, feed clock records included. */
+  static List<ConsumerRecord<byte[], byte[]>> readEverything(String topic) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
         "isolation.level", "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -334,6 +368,45 @@ class WatchReplayITCase {
       }
     }
     return out;
+  }
+
+  /**
+   * The replay went out merged by event time: in every partition of both topics the data records' timestamps never
+   * go back by more than the time between two clock records, every partition has clock records of the replay's
+   * stream, no clock is ahead of a later data record of its partition, and the last clock of each ends the stream.
+   */
+  static void assertMergedWithClocks(String prefix, int expectedStreams) {
+    for (String topic : List.of(prefix + ".audit", prefix + ".signins")) {
+      Map<Integer, List<ConsumerRecord<byte[], byte[]>>> byPartition = new HashMap<>();
+      for (ConsumerRecord<byte[], byte[]> r : readEverything(topic)) {
+        byPartition.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(r);
+      }
+      assertEquals(2, byPartition.size(), topic + ": both partitions written");
+      for (var e : byPartition.entrySet()) {
+        long clock = Long.MIN_VALUE;
+        long clocks = 0;
+        boolean ended = false;
+        java.util.Set<String> streams = new java.util.HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : e.getValue()) {
+          var ch = r.headers().lastHeader(io.ualwatch.model.feed.FeedClock.CLOCK);
+          streams.add(new String(r.headers().lastHeader(io.ualwatch.model.feed.FeedClock.STREAM).value(),
+              StandardCharsets.UTF_8));
+          if (ch != null) {
+            long t = Long.parseLong(new String(ch.value(), StandardCharsets.UTF_8));
+            assertTrue(t >= clock, topic + "/" + e.getKey() + ": clocks never go back");
+            clock = t;
+            clocks++;
+            ended = r.headers().lastHeader(io.ualwatch.model.feed.FeedClock.END) != null;
+          } else {
+            assertTrue(r.timestamp() >= clock, topic + "/" + e.getKey() + ": a record at " + r.timestamp()
+                + " after a clock at " + clock + ": not merged by event time");
+          }
+        }
+        assertTrue(clocks > 0, topic + "/" + e.getKey() + " has clock records");
+        assertTrue(ended, topic + "/" + e.getKey() + ": the last clock ends the stream");
+        assertEquals(1, streams.size(), "one stream, the replay's: " + streams);
+      }
+    }
   }
 
   static long count(String topic) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         + "sign-ins (signins.*), with injected attacks, in the format of --format. The same settings always give the same "
         + "bytes."},
     footer = {"", "Examples:", "  ualwatch generate --out /tmp/tenant --mailboxes 50 --days 30 --attack token-replay:3:20",
-        "  ualwatch generate --out /tmp/export --mailboxes 50 --format purview-csv --gzip",
+        "  ualwatch generate --out /tmp/export --mailboxes 50 --format purview-csv --gzip   (newest first, as Purview writes)",
+        "  ualwatch generate --out /tmp/blobs --format api-json --order shuffled",
         "  ualwatch generate --scenario samples/scenarios/storm0558-token-replay   (rewrites its inputs)"})
 final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (audit and sign-in files named by --format, .gz with --gzip).")
@@ -57,6 +58,12 @@ final class GenerateCommand implements Callable<Integer> {
           + "records in every format.")
   String format;
 
+  @Option(names = "--order", paramLabel = "ORDER",
+      description = "oldest-first, newest-first or shuffled: the order of the records in each file. Default: as the "
+          + "format's real source writes it, newest first for purview-csv (the portal's export), oldest first "
+          + "otherwise. The same records in every order; hunt and replay order them before use.")
+  String order;
+
   @Option(names = "--list-users", description = "Also print the simulated users (index, UPN, home country and network).")
   boolean listUsers;
 
@@ -92,14 +99,20 @@ final class GenerateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException("--format: " + e.getMessage());
     }
+    SimWriter.Order o;
+    try {
+      o = order == null ? SimWriter.Order.defaultFor(f) : SimWriter.Order.parse(order);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--order: " + e.getMessage());
+    }
     long t0 = System.nanoTime();
     try (SimWriter w = new SimWriter(f, f.auditFile(out, gzip), f.signinFile(out, gzip))) {
-      for (int d = 0; d < s.days(); d++) {
-        for (TenantSimulator.Record r : sim.day(d)) w.write(r);
-        if (days > 7 && (d + 1) % 7 == 0) System.err.printf("day %d/%d%n", d + 1, days);
-      }
-      System.out.printf("wrote %,d audit records and %,d sign-ins for %d mailboxes over %d days into %s (%.1f s)%n",
-          w.auditCount(), w.signinCount(), mailboxes, days, out, (System.nanoTime() - t0) / 1e9);
+      w.writeAll(sim, o, d -> {
+        if (days > 7 && d % 7 == 0) System.err.printf("day %d/%d%n", d, days);
+      });
+      System.out.printf("wrote %,d audit records and %,d sign-ins for %d mailboxes over %d days into %s, %s (%.1f s)%n",
+          w.auditCount(), w.signinCount(), mailboxes, days, out, o.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+          (System.nanoTime() - t0) / 1e9);
     }
     ScenarioSpec.write(s, out.resolve(ScenarioSpec.FILE));
     return 0;

@@ -58,6 +58,51 @@ class GenerateFormatsTest {
     assertEquals(alerts.get(0), alerts.get(2));
   }
 
+  /** The event times of a file's records, in file order. */
+  private static List<Long> times(Path file) throws Exception {
+    List<Long> l = new ArrayList<>();
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      new io.ualwatch.model.parse.InputReader().read(in, file.toString(), new io.ualwatch.model.parse.ParseListener() {
+        @Override public void onEvent(io.ualwatch.model.AuditEvent e) { l.add(e.eventTime.toEpochMilli()); }
+        @Override public void onReject(io.ualwatch.model.parse.Rejection r) { }
+      });
+    }
+    return l;
+  }
+
+  @Test
+  void everyOrderHoldsTheSameRecordsAndPurviewCsvIsNewestFirstByDefault(@TempDir Path tmp) throws Exception {
+    List<Set<String>> alerts = new ArrayList<>();
+    for (String order : List.of("oldest-first", "newest-first", "shuffled", "default-csv")) {
+      Path dir = tmp.resolve(order);
+      List<String> args = new ArrayList<>(List.of("generate", "--out", dir.toString(), "--mailboxes", "8", "--days",
+          "14", "--seed", "3", "--attack", "token-replay:2:11", "--attack", "token-no-signin:5:9"));
+      if (order.equals("default-csv")) args.addAll(List.of("--format", "purview-csv"));
+      else args.addAll(List.of("--order", order));
+      CliTest.Run g = CliTest.run(args.toArray(String[]::new));
+      assertEquals(0, g.code(), g.err());
+      Path audit = dir.resolve(order.equals("default-csv") ? "audit.csv" : "audit.ndjson");
+      List<Long> t = times(audit);
+      List<Long> sorted = new ArrayList<>(t);
+      java.util.Collections.sort(sorted);
+      List<Long> reversed = new ArrayList<>(sorted);
+      java.util.Collections.reverse(reversed);
+      switch (order) {
+        case "oldest-first" -> assertEquals(sorted, t);
+        case "newest-first", "default-csv" -> assertEquals(reversed, t, order + ": newest record first");
+        default -> {
+          assertFalse(t.equals(sorted) || t.equals(reversed), "shuffled");
+        }
+      }
+      Path out = tmp.resolve(order + "-alerts.ndjson");
+      CliTest.Run h = CliTest.run("hunt", dir.toString(), "--out", out.toString(), "--quiet");
+      assertEquals(0, h.code(), h.err());
+      alerts.add(alertIds(out));
+    }
+    assertFalse(alerts.get(0).isEmpty());
+    for (int i = 1; i < alerts.size(); i++) assertEquals(alerts.get(0), alerts.get(i), "order " + i);
+  }
+
   @Test
   void anUnknownFormatIsAUsageError(@TempDir Path tmp) {
     CliTest.Run r = CliTest.run("generate", "--out", tmp.toString(), "--format", "xml");

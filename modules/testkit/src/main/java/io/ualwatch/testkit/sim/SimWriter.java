@@ -57,6 +57,60 @@ public final class SimWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * The order records are written in. Real sources differ: an API content blob or an NDJSON log is roughly oldest
+   * first; the Purview portal's audit search export and {@code Search-UnifiedAuditLog} list the newest record first;
+   * a folder of blobs collected out of order is shuffled.
+   */
+  public enum Order {
+    OLDEST_FIRST, NEWEST_FIRST, SHUFFLED;
+
+    /** Parses oldest-first, newest-first, shuffled. */
+    public static Order parse(String s) {
+      for (Order o : values()) {
+        if (o.name().replace('_', '-').equalsIgnoreCase(s)) return o;
+      }
+      throw new IllegalArgumentException("unknown order " + s + "; known: oldest-first, newest-first, shuffled");
+    }
+
+    /** What the format's real source writes: Purview CSV newest first, the others oldest first. */
+    public static Order defaultFor(Format f) {
+      return f == Format.PURVIEW_CSV ? NEWEST_FIRST : OLDEST_FIRST;
+    }
+  }
+
+  /**
+   * Writes every day of the tenant in {@code order}, a day at a time (memory: one day). Newest first: the days
+   * from the last, each day's records from the newest. Shuffled: days in a random order, each day's records
+   * shuffled, both seeded by the tenant's seed (and the day), so the same settings give the same bytes.
+   */
+  public void writeAll(TenantSimulator sim, Order order, java.util.function.IntConsumer dayDone) throws IOException {
+    int days = sim.settings().days();
+    int[] dayOrder = new int[days];
+    for (int i = 0; i < days; i++) dayOrder[i] = order == Order.NEWEST_FIRST ? days - 1 - i : i;
+    if (order == Order.SHUFFLED) shuffle(dayOrder, new java.util.SplittableRandom(sim.settings().seed() * 1_000_003L + 17));
+    for (int i = 0; i < days; i++) {
+      int d = dayOrder[i];
+      java.util.List<TenantSimulator.Record> recs = new java.util.ArrayList<>(sim.day(d));
+      if (order == Order.NEWEST_FIRST) java.util.Collections.reverse(recs);
+      if (order == Order.SHUFFLED) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(sim.settings().seed() * 31L + d);
+        for (int k = recs.size() - 1; k > 0; k--) java.util.Collections.swap(recs, k, r.nextInt(k + 1));
+      }
+      for (TenantSimulator.Record rec : recs) write(rec);
+      if (dayDone != null) dayDone.accept(i + 1);
+    }
+  }
+
+  private static void shuffle(int[] a, java.util.SplittableRandom r) {
+    for (int k = a.length - 1; k > 0; k--) {
+      int j = r.nextInt(k + 1);
+      int t = a[k];
+      a[k] = a[j];
+      a[j] = t;
+    }
+  }
+
   /** Purview's CreationDate column: US month/day/year, 12-hour clock, UTC. */
   private static final DateTimeFormatter PURVIEW_DATE =
       DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US).withZone(ZoneOffset.UTC);

@@ -72,9 +72,14 @@ final class Feeder implements AutoCloseable {
     if (last[0] != Long.MIN_VALUE) clock(last[0], true);
   }
 
-  /** Writes a clock record of this feed's stream at {@code time} into every partition of both topics. */
+  /**
+   * Writes a clock record of this feed's stream at {@code time} into every partition of each topic this feeder has
+   * sent a record to. A topic it sent nothing to gets no clock: a replay of sign-ins alone says nothing about the
+   * audit feed, whose partitions then keep holding event time until their own feed comes.
+   */
   void clock(long time, boolean end) {
     for (String topic : signinTopic.isBlank() ? List.of(auditTopic) : List.of(auditTopic, signinTopic)) {
+      if (!perTopic.containsKey(topic)) continue;
       int n = partitions.computeIfAbsent(topic, t -> producer.partitionsFor(t).size());
       for (int p = 0; p < n; p++) {
         RecordHeaders h = new RecordHeaders();

@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -126,19 +125,44 @@ final class ConnectorFeed implements AutoCloseable {
     }
   }
 
-  /** Records in the raw topics so far (end offsets summed), per topic. */
+  /** Reads the raw topics for {@link #rawCounts()}, from where the previous call stopped. */
+  private org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> counter;
+  private final Map<String, Long> dataCounts = new HashMap<>();
+
+  /**
+   * Data records in the raw topics so far, per topic. The connectors' feed clock records (no value, header
+   * {@code ualwatch.clock}, see {@link io.ualwatch.model.feed.FeedClock}) are not data and not counted, so end
+   * offsets will not do: the topics are read (once, incrementally) up to their end offsets.
+   */
   Map<String, Long> rawCounts() {
     Map<String, Long> out = new java.util.LinkedHashMap<>();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-      for (var d : admin.describeTopics(rawTopics).allTopicNames().get().values()) {
-        d.partitions().forEach(p -> req.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+    try {
+      if (counter == null) {
+        counter = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+            "enable.auto.commit", "false", "max.poll.records", "5000"),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        List<TopicPartition> parts = new java.util.ArrayList<>();
+        for (String t : rawTopics) {
+          counter.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+        }
+        counter.assign(parts);
+        counter.seekToBeginning(parts);
       }
-      for (String t : rawTopics) out.put(t, 0L);
-      admin.listOffsets(req).all().get().forEach((tp, info) -> out.merge(tp.topic(), info.offset(), Long::sum));
+      Map<TopicPartition, Long> end = counter.endOffsets(counter.assignment());
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (end.entrySet().stream().anyMatch(e -> counter.position(e.getKey()) < e.getValue())
+          && System.nanoTime() < deadline) {
+        for (var r : counter.poll(Duration.ofMillis(200))) {
+          if (r.headers().lastHeader(io.ualwatch.model.feed.FeedClock.CLOCK) == null) {
+            dataCounts.merge(r.topic(), 1L, Long::sum);
+          }
+        }
+      }
     } catch (Exception e) {
-      throw new Main.Failure("could not read the raw topics' offsets: " + e.getMessage(), e);
+      throw new Main.Failure("could not read the raw topics: " + e.getMessage(), e);
     }
+    for (String t : rawTopics) out.put(t, dataCounts.getOrDefault(t, 0L));
     return out;
   }
 
@@ -151,6 +175,7 @@ final class ConnectorFeed implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (counter != null) counter.close();
       connect.close();
     } finally {
       if (emulator != null) emulator.close();

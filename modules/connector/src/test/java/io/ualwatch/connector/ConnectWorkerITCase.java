@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ualwatch.connector.support.Topics;
+import io.ualwatch.model.feed.FeedClock;
 import io.ualwatch.testkit.EmbeddedKafka;
 import io.ualwatch.testkit.connect.EmbeddedConnect;
 import io.ualwatch.testkit.emulator.AppRegistration;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Both connectors in a real Kafka Connect worker ({@link EmbeddedConnect}) against the emulator and a real
  * broker: every record arrives, secrets come from the file and env config providers and appear neither in the
- * REST config views nor in any log line, and a worker restart resumes without re-emitting.
+ * REST config views nor in any log line, a worker restart resumes without re-emitting, and every partition of
+ * both topics gets feed clock records (the sign-in topic has a partition no task owns: task 0 clocks it).
  */
 class ConnectWorkerITCase {
   static final String TENANT = "4f1c2b3a-9d8e-4c7b-a6f5-e4d3c2b1a091";
@@ -57,14 +59,17 @@ class ConnectWorkerITCase {
     try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
         M365Emulator emu = M365Emulator.builder().tenant(tenant).app(AppRegistration.withSecret("audit-app", FILE_SECRET))
             .app(AppRegistration.withSecret("signin-app", ENV_SECRET)).start()) {
-      for (String t : List.of("ualwatch.audit.raw", "ualwatch.signins.raw")) kafka.createTopic(t, 2);
+      kafka.createTopic("ualwatch.audit.raw", 2);
+      kafka.createTopic("ualwatch.signins.raw", 3);
       kafka.createTopic("ualwatch.connect.heartbeat", 1);
       Map<String, String> audit = new java.util.HashMap<>(ConnectorProfiles.activityOnEmulator(emu.baseUrl(),
           List.of(TENANT), "audit-app", "${file:" + secrets + ":client.secret}"));
       audit.put("start.lookback.ms", Long.toString(Duration.ofHours(4).toMillis()));
+      audit.put("topic.partitions", "2");
       Map<String, String> signins = new java.util.HashMap<>(ConnectorProfiles.signInsOnEmulator(emu.baseUrl(),
           List.of(TENANT), "signin-app", "${env:UALWATCH_TEST_CLIENT_SECRET}"));
       signins.put("start.lookback.ms", Long.toString(Duration.ofHours(4).toMillis()));
+      signins.put("topic.partitions", "3");
 
       List<String> expectedAudit = new ArrayList<>();
       for (ContentBlob b : tenant.allBlobs()) expectedAudit.addAll(b.records());
@@ -81,6 +86,9 @@ class ConnectWorkerITCase {
         var si = Topics.readAll(kafka.bootstrapServers(), "ualwatch.signins.raw", expectedSignIns, Duration.ofSeconds(60));
         assertEquals(expectedSignIns, si.size());
         connect.assertNotFailed("ual-audit");
+        connect.assertNotFailed("ual-signins");
+        assertClocksInEveryPartition(kafka.bootstrapServers(), "ualwatch.audit.raw", 2, "mgmt|" + TENANT + "|");
+        assertClocksInEveryPartition(kafka.bootstrapServers(), "ualwatch.signins.raw", 3, "signin|" + TENANT + "|");
         rest = connect.restUrl().toString();
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("connectors/ual-audit/config", "connectors/ual-audit/tasks",
@@ -109,6 +117,22 @@ class ConnectWorkerITCase {
     assertTrue(all.contains("ManagementActivitySourceConnector"), "the capture saw the worker's INFO logs");
     assertFalse(all.contains(FILE_SECRET), "a log line shows the file secret");
     assertFalse(all.contains(ENV_SECRET), "a log line shows the env secret");
+  }
+
+  /** Every partition holds clock records (no value, stream and clock headers) of the connector's streams. */
+  static void assertClocksInEveryPartition(String bootstrap, String topic, int partitions, String streamPrefix) {
+    var clocks = Topics.readClocks(bootstrap, topic, partitions, Duration.ofSeconds(30));
+    java.util.Set<Integer> seen = new java.util.TreeSet<>();
+    for (var r : clocks) {
+      seen.add(r.partition());
+      assertTrue(r.value() == null, "a clock record has no value");
+      String stream = Topics.header(r, FeedClock.STREAM);
+      assertTrue(stream != null && stream.startsWith(streamPrefix), topic + " clock of stream " + stream);
+      assertEquals("ualwatch.clock|" + stream, r.key());
+      Long t = FeedClock.parseClock(r.headers().lastHeader(FeedClock.CLOCK).value());
+      assertTrue(t != null && t > Instant.now().minus(Duration.ofHours(5)).toEpochMilli(), "clock " + t);
+    }
+    assertEquals(partitions, seen.size(), topic + ": clock records in partitions " + seen);
   }
 
   static AbstractAppender captureLogs(StringBuffer out) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.ualwatch.connector.Version;
 import io.ualwatch.connector.common.ApiException;
 import io.ualwatch.connector.common.AuthorizedApi;
+import io.ualwatch.connector.common.FeedClockWriter;
 import io.ualwatch.connector.common.HttpCaller;
 import io.ualwatch.connector.common.IdHash;
 import io.ualwatch.connector.common.RecentIds;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * in the window plus its own position in its blob. A restart from any committed offset re-lists the window,
  * skips the finished blobs and the emitted head of the blob in progress, and so neither repeats nor skips a
  * record. The API's own duplicates (the same record in several blobs) pass through and are counted.
+ *
+ * <p>Feed clock ({@link io.ualwatch.model.feed.FeedClock}): the stream is {@code mgmt|<tenant>|<contentType>}, named
+ * in the header {@code ualwatch.stream} of every record; see {@link #clockPosition()} for the position its clock
+ * records carry.
  */
 public class ManagementActivitySourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(ManagementActivitySourceTask.class);
@@ -61,6 +66,9 @@ public class ManagementActivitySourceTask extends SourceTask {
   private ActivityFeedClient feed;
   private RecentIds recentIds;
   private boolean subscribed;
+  private FeedClockWriter clocks;
+  /** The cursor carried by the last record handed to Connect while {@link #pending} still holds records. */
+  private Instant emittedCursor;
 
   // Position: everything before cursor is done; window [cursor, windowEnd) is in progress when windowEnd != null.
   private Instant cursor;
@@ -102,6 +110,8 @@ public class ManagementActivitySourceTask extends SourceTask {
     }
     partition = Map.of("tenant", tenant, "contentType", contentType);
     metrics = new TaskMetrics(registry, CONNECTOR_TAG, tenant, contentType);
+    clocks = new FeedClockWriter(streamName(tenant, contentType), cfg.topic(), cfg.clockPartitions(),
+        cfg.clockInterval(), clock, metrics.clocks);
     serverClock = cfg.serverClock(clock);
     HttpCaller http = new HttpCaller(HttpCaller.newClient(cfg.connectTimeout()), cfg.backoff(), cfg.maxAttempts(),
         sleeper, serverClock, metrics);
@@ -125,12 +135,18 @@ public class ManagementActivitySourceTask extends SourceTask {
           windowEnd == null ? "" : ", window to " + windowEnd + " with " + done.size() + " blobs done"
               + (resumeBlob == null ? "" : " and " + resumeNext + " records of the next one emitted"));
     }
+    emittedCursor = cursor;
+  }
+
+  /** The feed clock stream of a (tenant, content type): {@code mgmt|<tenant>|<contentType>}. */
+  public static String streamName(String tenant, String contentType) {
+    return "mgmt|" + tenant + "|" + contentType;
   }
 
   @Override
   public List<SourceRecord> poll() throws InterruptedException {
     if (sleeper.woken()) return null;
-    if (!pending.isEmpty()) return drainPending();
+    if (!pending.isEmpty()) return withClock(drainPending());
     if (!subscribed) {
       feed.ensureSubscription(cfg.startSubscriptions());
       subscribed = true;
@@ -139,28 +155,61 @@ public class ManagementActivitySourceTask extends SourceTask {
       Duration idle = openWindow();
       if (idle != null) {
         SourceRecord hb = heartbeat(true);
-        if (hb != null) return List.of(hb);
-        sleeper.sleep(idle);
-        return null;
+        if (hb != null) return withClock(List.of(hb));
+        // Idle: wake up in time for the next clock record, so that a quiet stream still shows it is alive.
+        sleeper.sleep(clocks.capSleep(idle));
+        return sleeper.woken() ? null : withClock(null);
       }
     }
     while (!queue.isEmpty()) {
       List<SourceRecord> out = processNextBlob();
       if (!out.isEmpty()) {
         pending.addAll(out);
-        return drainPending();
+        return withClock(drainPending());
       }
     }
     completeWindow();
     SourceRecord hb = heartbeat(false);
-    return hb == null ? null : List.of(hb);
+    return withClock(hb == null ? null : List.of(hb));
   }
 
   private List<SourceRecord> drainPending() {
     int n = Math.min(pending.size(), cfg.pollMaxRecords());
     List<SourceRecord> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) out.add(pending.poll());
+    if (!pending.isEmpty()) {
+      emittedCursor = Instant.parse(out.get(n - 1).sourceOffset().get(FeedPosition.CURSOR).toString());
+    }
     return out;
+  }
+
+  /** {@code out} followed by this stream's clock records when they are due (placed after the records they cover). */
+  private List<SourceRecord> withClock(List<SourceRecord> out) {
+    List<SourceRecord> c = clocks.due(clockPosition());
+    if (c.isEmpty()) return out;
+    if (out == null || out.isEmpty()) return c;
+    List<SourceRecord> all = new ArrayList<>(out.size() + c.size());
+    all.addAll(out);
+    all.addAll(c);
+    return all;
+  }
+
+  /**
+   * The feed clock position: the cursor of what has been handed to Connect, i.e. the start of the listing window
+   * not yet complete; every blob with {@code contentCreated} before it has been emitted completely. While records
+   * of a blob are still pending (a blob bigger than {@code poll.max.records}) it is the cursor the last returned
+   * record carries, not the in-memory one, which has already moved past the pending records.
+   *
+   * <p>Chosen conservatively: not the end of the window in progress (blobs of it are still to come), not the
+   * {@code contentCreated} of the last blob emitted (the listing of the open window may still grow below it), and
+   * never the wall clock. The cursor is over {@code contentCreated}, the time a blob became available, which is at
+   * or after the {@code CreationTime} of each record in it; so every record with an event time before the position
+   * that sits in a blob already listed has been delivered. Records the service publishes later (its availability
+   * lag, typically under an hour, rarely up to a day) still arrive, as late records, by their distance behind the
+   * position; the job's out-of-orderness bound is there for them.
+   */
+  private Instant clockPosition() {
+    return pending.isEmpty() ? cursor : emittedCursor;
   }
 
   /**
@@ -313,6 +362,7 @@ public class ManagementActivitySourceTask extends SourceTask {
     metrics.records.increment();
     metrics.bytes.increment(r.json().length);
     ConnectHeaders headers = new ConnectHeaders();
+    clocks.tag(headers);
     headers.addString("tenant", tenant);
     headers.addString("contentType", contentType);
     headers.addString("contentId", item.contentId());

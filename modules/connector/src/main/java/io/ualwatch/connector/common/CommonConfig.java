@@ -42,11 +42,13 @@ public final class CommonConfig {
   public static final String HEARTBEAT_TOPIC = "heartbeat.topic";
   public static final String HEARTBEAT_INTERVAL = "heartbeat.interval.ms";
   public static final String POLL_INTERVAL = "poll.interval.ms";
+  public static final String CLOCK_INTERVAL = "clock.interval.ms";
 
   /** Internal keys the connector adds to each task's configuration. */
   public static final String TASK_TENANT = "task.tenant";
   public static final String TASK_STREAM = "task.stream";
   public static final String TASK_INDEX = "task.index";
+  public static final String TASK_COUNT = "task.count";
   public static final String TOPIC_PARTITIONS = "topic.partitions";
 
   public static final String DEFAULT_HEARTBEAT_TOPIC = "ualwatch.connect.heartbeat";
@@ -124,8 +126,19 @@ public final class CommonConfig {
             + "make the faster one push the watermark past records the slower one has not delivered yet. Set it to "
             + "the topic's partition count, at least the number of tasks if possible. 0 = Kafka's key hashing.",
         GROUP_OUTPUT, ++o, Width.SHORT, "Topic partitions");
+    d.define(CLOCK_INTERVAL, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1_000L), Importance.LOW,
+        "Feed clocks: at most once per this interval (and about this often while idle) each task writes a clock "
+            + "record (no value, key ualwatch.clock|<stream>, headers ualwatch.stream and ualwatch.clock = the "
+            + "event time in epoch ms up to which its stream has delivered everything) into its partition of the "
+            + "topic; task 0 also writes into the partitions no task owns (topic.partitions above the number of "
+            + "tasks). Data records carry their stream in the header ualwatch.stream. The detection job takes each "
+            + "partition's watermark from these, so a quiet feed holds event time where it is instead of leaving a "
+            + "partition stuck or skipped. Keep it well below the job's job.watermark.stream-timeout. With "
+            + "topic.partitions=0 a task's clock goes to the one partition its key hashes to.",
+        GROUP_OUTPUT, ++o, Width.SHORT, "Feed clock interval");
     d.defineInternal(TASK_TENANT, Type.STRING, "", Importance.LOW);
     d.defineInternal(TASK_INDEX, Type.INT, 0, Importance.LOW);
+    d.defineInternal(TASK_COUNT, Type.INT, 0, Importance.LOW);
     d.defineInternal(TASK_STREAM, Type.STRING, "", Importance.LOW);
     return d;
   }
@@ -155,11 +168,33 @@ public final class CommonConfig {
     public Duration pollInterval() { return ms(POLL_INTERVAL); }
     public String taskTenant() { return c.getString(TASK_TENANT); }
     public String taskStream() { return c.getString(TASK_STREAM); }
+    public int taskIndex() { return c.getInt(TASK_INDEX); }
+    /** Tasks of the connector (0 when unknown: a task configuration from before the option existed). */
+    public int taskCount() { return c.getInt(TASK_COUNT); }
+    public Duration clockInterval() { return ms(CLOCK_INTERVAL); }
 
     /** The partition this task writes to, or null for Kafka's key hashing. */
     public Integer taskPartition() {
       int n = c.getInt(TOPIC_PARTITIONS);
       return n == 0 ? null : c.getInt(TASK_INDEX) % n;
+    }
+
+    /**
+     * The partitions this task writes feed clock records to: its own ({@link #taskPartition()}), and for task 0
+     * also every partition no task writes to, i.e. {@code [min(task.count, n), n)} since task i owns {@code i mod n}
+     * (all others when the task count is unknown: a clock in a partition another task owns only adds a stream
+     * there whose claim, having delivered nothing into it, is trivially true). With key hashing: {@code [null]}.
+     */
+    public List<Integer> clockPartitions() {
+      int n = c.getInt(TOPIC_PARTITIONS);
+      if (n == 0) return java.util.Collections.singletonList(null);
+      List<Integer> out = new java.util.ArrayList<>();
+      out.add(taskPartition());
+      if (taskIndex() == 0) {
+        int owned = taskCount() <= 0 ? 1 : Math.min(taskCount(), n);
+        for (int p = owned; p < n; p++) out.add(p);
+      }
+      return List.copyOf(out);
     }
 
     public Duration ms(String key) {
@@ -200,16 +235,18 @@ public final class CommonConfig {
     }
   }
 
-  /** Copies the connector config into one task config per (tenant, stream). */
+  /** Copies the connector config into one task config per (tenant, stream), numbered 0.. of task.count. */
   public static List<Map<String, String>> taskConfigs(Map<String, String> props, List<String> tenants,
       List<String> streams) {
     List<Map<String, String>> out = new java.util.ArrayList<>();
+    String count = Integer.toString(tenants.size() * streams.size());
     for (String t : tenants) {
       for (String s : streams) {
         Map<String, String> m = new java.util.HashMap<>(props);
         m.put(TASK_TENANT, t.strip());
         m.put(TASK_STREAM, s.strip());
         m.put(TASK_INDEX, Integer.toString(out.size()));
+        m.put(TASK_COUNT, count);
         out.add(m);
       }
     }

@@ -32,6 +32,7 @@ public final class TaskMetrics implements AutoCloseable {
   public final Counter missingBlobs;
   public final Counter clampedGapSeconds;
   public final Counter heartbeats;
+  public final Counter clocks;
 
   public TaskMetrics(MeterRegistry registry, String connector, String tenant, String stream) {
     this.registry = registry;
@@ -46,6 +47,7 @@ public final class TaskMetrics implements AutoCloseable {
     clampedGapSeconds = counter("clamped.gap.seconds",
         "Seconds of content skipped because a stored cursor was older than the API's 7-day retention");
     heartbeats = counter("heartbeats", "Heartbeat records written to commit an advanced cursor");
+    clocks = counter("clocks", "Feed clock records written (one per partition the task clocks)");
     meters.add(Gauge.builder(PREFIX + "window.lag.seconds", windowLagSeconds, AtomicLong::get)
         .description("Now minus the cursor (start of the first window not fully processed)")
         .tags(tags).register(registry));

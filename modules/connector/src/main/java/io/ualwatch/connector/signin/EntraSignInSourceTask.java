@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.ualwatch.connector.Version;
 import io.ualwatch.connector.common.ApiException;
 import io.ualwatch.connector.common.AuthorizedApi;
+import io.ualwatch.connector.common.FeedClockWriter;
 import io.ualwatch.connector.common.FormEncoding;
 import io.ualwatch.connector.common.HttpCaller;
 import io.ualwatch.connector.common.IdHash;
@@ -47,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>Offset: {@code cursor} (window end fully emitted) and {@code recent} (fingerprints of the ids with
  * createdDateTime in the last overlap before the cursor). The cursor moves with the last record of a window,
  * so a crash inside a window re-emits that window's records (at-least-once; keys are {@code tenant|id}).
+ *
+ * <p>Feed clock ({@link io.ualwatch.model.feed.FeedClock}): the stream is {@code signin|<tenant>|<eventType>}, named
+ * in the header {@code ualwatch.stream} of every record; see {@link #clockPosition()} for the position its clock
+ * records carry.
  */
 public class EntraSignInSourceTask extends SourceTask {
   private static final Logger log = LoggerFactory.getLogger(EntraSignInSourceTask.class);
@@ -63,6 +68,9 @@ public class EntraSignInSourceTask extends SourceTask {
   private TaskMetrics metrics;
   private ServerClock serverClock;
   private AuthorizedApi api;
+  private FeedClockWriter clocks;
+  /** The cursor carried by the last record handed to Connect while {@link #pending} still holds records. */
+  private Instant emittedCursor;
 
   private Instant cursor;
   private Set<String> recent = new LinkedHashSet<>();
@@ -96,6 +104,8 @@ public class EntraSignInSourceTask extends SourceTask {
     }
     partition = Map.of("tenant", tenant, "signInEventType", eventType);
     metrics = new TaskMetrics(registry, CONNECTOR_TAG, tenant, eventType);
+    clocks = new FeedClockWriter(streamName(tenant, eventType), cfg.topic(), cfg.clockPartitions(),
+        cfg.clockInterval(), clock, metrics.clocks);
     serverClock = cfg.serverClock(clock);
     HttpCaller http = new HttpCaller(HttpCaller.newClient(cfg.connectTimeout()), cfg.backoff(), cfg.maxAttempts(),
         sleeper, serverClock, metrics);
@@ -112,12 +122,18 @@ public class EntraSignInSourceTask extends SourceTask {
       if (r != null && !r.toString().isEmpty()) recent.addAll(Arrays.asList(r.toString().split(",")));
       log.info("{} {}: resuming at cursor {} with {} recent ids", tenant, eventType, cursor, recent.size());
     }
+    emittedCursor = cursor;
+  }
+
+  /** The feed clock stream of a (tenant, sign-in event type): {@code signin|<tenant>|<eventType>}. */
+  public static String streamName(String tenant, String eventType) {
+    return "signin|" + tenant + "|" + eventType;
   }
 
   @Override
   public List<SourceRecord> poll() throws InterruptedException {
     if (sleeper.woken()) return null;
-    if (!pending.isEmpty()) return drain();
+    if (!pending.isEmpty()) return withClock(drain());
     Instant now = serverClock.earliestNow();
     metrics.windowLag(Math.max(0, Duration.between(cursor, now).toSeconds()));
     Instant limit = now.minus(cfg.windowEndLag()).truncatedTo(ChronoUnit.SECONDS);
@@ -126,11 +142,12 @@ public class EntraSignInSourceTask extends SourceTask {
     boolean live = !full.isBefore(limit);
     if (!end.isAfter(cursor) || (live && lastLiveListing != null && lastLiveListing.plus(cfg.pollInterval()).isAfter(now))) {
       SourceRecord hb = heartbeat(true);
-      if (hb != null) return List.of(hb);
+      if (hb != null) return withClock(List.of(hb));
       Duration wait = lastLiveListing == null ? cfg.pollInterval()
           : Duration.between(now, lastLiveListing.plus(cfg.pollInterval()));
-      sleeper.sleep(wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait);
-      return null;
+      // Idle: wake up in time for the next clock record, so that a quiet stream still shows it is alive.
+      sleeper.sleep(clocks.capSleep(wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait));
+      return sleeper.woken() ? null : withClock(null);
     }
     Instant start = cursor.minus(cfg.overlap());
     List<SignInPage.Item> items = listWindow(start, end);
@@ -164,9 +181,31 @@ public class EntraSignInSourceTask extends SourceTask {
     cursor = end;
     recent = newRecent;
     positionDirty = emit.isEmpty();
-    if (!pending.isEmpty()) return drain();
+    if (!pending.isEmpty()) return withClock(drain());
     SourceRecord hb = heartbeat(false);
-    return hb == null ? null : List.of(hb);
+    return withClock(hb == null ? null : List.of(hb));
+  }
+
+  /** {@code out} followed by this stream's clock records when they are due (placed after the records they cover). */
+  private List<SourceRecord> withClock(List<SourceRecord> out) {
+    List<SourceRecord> c = clocks.due(clockPosition());
+    if (c.isEmpty()) return out;
+    if (out == null || out.isEmpty()) return c;
+    List<SourceRecord> all = new ArrayList<>(out.size() + c.size());
+    all.addAll(out);
+    all.addAll(c);
+    return all;
+  }
+
+  /**
+   * The feed clock position: the cursor of what has been handed to Connect (the end of the last window whose
+   * records are all out; while a window's records are still pending, the cursor the last returned record carries)
+   * minus {@code window.overlap.ms}. The next window starts there and may still bring sign-ins that showed up late
+   * with a {@code createdDateTime} inside the overlap, so the stream cannot claim more than that; sign-ins that
+   * show up later still are late records by their distance behind it.
+   */
+  private Instant clockPosition() {
+    return (pending.isEmpty() ? cursor : emittedCursor).minus(cfg.overlap());
   }
 
   private List<SignInPage.Item> listWindow(Instant start, Instant end) throws InterruptedException {
@@ -208,6 +247,7 @@ public class EntraSignInSourceTask extends SourceTask {
     metrics.records.increment();
     metrics.bytes.increment(it.json().length);
     ConnectHeaders h = new ConnectHeaders();
+    clocks.tag(h);
     h.addString("tenant", tenant);
     h.addString("signInEventType", eventType);
     if (it.createdDateTime() != null) h.addString("createdDateTime", it.createdDateTime());
@@ -224,6 +264,7 @@ public class EntraSignInSourceTask extends SourceTask {
     int n = Math.min(pending.size(), cfg.pollMaxRecords());
     List<SourceRecord> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) out.add(pending.poll());
+    if (!pending.isEmpty()) emittedCursor = Instant.parse(out.get(n - 1).sourceOffset().get("cursor").toString());
     return out;
   }
 

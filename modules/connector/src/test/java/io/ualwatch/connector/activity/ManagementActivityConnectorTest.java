@@ -58,6 +58,30 @@ class ManagementActivityConnectorTest {
   }
 
   @Test
+  void feedClocksReachEveryPartitionTaskZeroTakingThoseNoTaskOwns() {
+    ManagementActivitySourceConnector c = new ManagementActivitySourceConnector();
+    Map<String, String> m = base();
+    m.put("topic.partitions", "12");
+    c.start(m);
+    List<ActivityConfig> tasks = c.taskConfigs(8).stream().map(ActivityConfig::new).toList();
+    assertEquals(List.of(0, 8, 9, 10, 11), tasks.get(0).clockPartitions());
+    assertEquals(List.of(5), tasks.get(5).clockPartitions());
+    Set<Integer> all = tasks.stream().flatMap(t -> t.clockPartitions().stream()).collect(Collectors.toSet());
+    assertEquals(12, all.size(), "every partition gets clocks: " + all);
+    m.put("topic.partitions", "3");
+    c.start(m);
+    for (Map<String, String> t : c.taskConfigs(8)) {
+      ActivityConfig a = new ActivityConfig(t);
+      assertEquals(List.of(a.taskPartition()), a.clockPartitions(), "more tasks than partitions: own partition only");
+      assertEquals(8, a.taskCount());
+    }
+    m.put("clock.interval.ms", "999");
+    assertThrows(ConfigException.class, () -> new ActivityConfig(m));
+    m.put("clock.interval.ms", "1000");
+    assertEquals(30_000L, new ActivityConfig(base()).clockInterval().toMillis());
+  }
+
+  @Test
   void cloudPresetsFillOnlyTheEmptySettings() {
     Map<String, String> m = base();
     m.put("cloud", "gcc-high");

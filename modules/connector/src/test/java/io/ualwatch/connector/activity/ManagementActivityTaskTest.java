@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ualwatch.connector.support.ActivityFixture;
+import io.ualwatch.connector.support.ClockChecks;
 import io.ualwatch.connector.support.TaskHarness;
 import io.ualwatch.connector.support.Topics;
 import io.ualwatch.testkit.EmbeddedKafka;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -128,6 +131,84 @@ class ManagementActivityTaskTest {
           Duration.ofSeconds(30));
       assertEquals(expected, got.size());
       assertTrue(got.stream().allMatch(r -> r.partition() == 1), "task 5 of a 2-partition topic writes partition 1");
+    }
+  }
+
+  static final String STREAM = "mgmt|" + TENANT + "|" + EXO;
+
+  /** Records of the blobs listed as available before {@code t}: what a clock at t says was delivered. */
+  static Map<String, Integer> servedBefore(FixtureTenant tenant, long t) {
+    Map<String, Integer> m = new TreeMap<>();
+    for (ContentBlob b : tenant.allBlobs()) {
+      if (b.contentType().equals(EXO) && b.contentCreated().toEpochMilli() < t) {
+        for (String r : b.records()) m.merge(r, 1, Integer::sum);
+      }
+    }
+    return m;
+  }
+
+  /** Polls, the clock moving a second per poll, until {@code expected} records are out; then {@code idle} polls. */
+  static void runTicking(ActivityFixture f, TaskHarness h, String topic, int expected, int idle) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (h.deliveredTo(topic) < expected) {
+      assertTrue(System.nanoTime() < deadline, "timed out with " + h.deliveredTo(topic) + " of " + expected);
+      h.pollOnce();
+      f.clock.advance(Duration.ofSeconds(1));
+    }
+    for (int i = 0; i < idle; i++) h.pollOnce();
+  }
+
+  @Test
+  void feedClocksGoIntoTheTasksPartitionAndNeverClaimMoreThanWasDelivered() throws Exception {
+    FixtureTenant tenant = synthetic(6, Duration.ofHours(5), Duration.ofMinutes(7), 5, 0.05);
+    try (ActivityFixture f = new ActivityFixture(tenant).start(b -> b.pageSize(4))) {
+      Map<String, String> props = f.props(EXO, "audit", "hb");
+      props.put("window.size.ms", Long.toString(Duration.ofMinutes(50).toMillis()));
+      props.put("poll.max.records", "3"); // blobs go out over several polls: a clock in between must not skip ahead
+      props.put("clock.interval.ms", "1000");
+      props.put("topic.partitions", "4");
+      props.put("task.index", "1");
+      props.put("task.count", "2");
+      int expected = f.expectedRecords(EXO).size();
+      try (TaskHarness h = new TaskHarness(f::newTask, props, null)) {
+        runTicking(f, h, "audit", expected, 20);
+        assertEquals(expected, h.deliveredTo("audit"));
+        List<Long> clocks = ClockChecks.check(h, "audit", STREAM, 1, Set.of(1), t -> servedBefore(tenant, t));
+        assertTrue(clocks.size() >= 20, clocks.size() + " clocks");
+        assertTrue(clocks.stream().distinct().count() >= 5, "the position moved with the windows: " + clocks);
+        Instant last = Instant.ofEpochMilli(clocks.get(clocks.size() - 1));
+        Instant newest = tenant.allBlobs().stream().map(ContentBlob::contentCreated).max(Instant::compareTo).orElseThrow();
+        assertTrue(last.isAfter(newest) && last.isAfter(f.clock.instant().minus(Duration.ofMinutes(5))),
+            "caught up, the clock is at the live edge: " + last);
+        assertEquals(clocks.size(), (int) f.counter("clocks"));
+        // Idle: the sleeps end in time for the next clock, so a quiet stream shows it is alive.
+        int before = h.clocks().size();
+        Instant from = f.clock.instant();
+        for (int i = 0; i < 30; i++) h.pollOnce();
+        long secs = Duration.between(from, f.clock.instant()).toSeconds();
+        assertTrue(h.clocks().size() - before >= secs / 2 && secs >= 10, (h.clocks().size() - before) + " clocks in "
+            + secs + " s idle");
+      }
+    }
+  }
+
+  @Test
+  void taskZeroAlsoClocksThePartitionsNoTaskWritesTo() throws Exception {
+    FixtureTenant tenant = synthetic(7, Duration.ofHours(2), Duration.ofMinutes(10), 3, 0);
+    try (ActivityFixture f = new ActivityFixture(tenant).start(b -> b)) {
+      Map<String, String> props = f.props(EXO, "audit", "hb");
+      props.put("topic.partitions", "3");
+      props.put("clock.interval.ms", "1000");
+      // Through the connector's task fan-out: one tenant x one content type = task 0 of 1.
+      ManagementActivitySourceConnector c = new ManagementActivitySourceConnector();
+      c.start(props);
+      List<Map<String, String>> tasks = c.taskConfigs(1);
+      assertEquals("1", tasks.get(0).get("task.count"));
+      int expected = f.expectedRecords(EXO).size();
+      try (TaskHarness h = new TaskHarness(f::newTask, tasks.get(0), null)) {
+        runTicking(f, h, "audit", expected, 5);
+        ClockChecks.check(h, "audit", STREAM, 0, Set.of(0, 1, 2), t -> servedBefore(tenant, t));
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ualwatch.connector.common.ApiException;
+import io.ualwatch.connector.support.ClockChecks;
 import io.ualwatch.connector.support.FakeSleeper;
 import io.ualwatch.connector.support.TaskHarness;
 import io.ualwatch.testkit.emulator.AppRegistration;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -55,7 +57,7 @@ class EntraSignInTaskTest {
   static Map<String, Integer> ids(TaskHarness h) {
     Map<String, Integer> m = new TreeMap<>();
     for (SourceRecord r : h.delivered) {
-      if (!r.topic().equals("ualwatch.signins.raw")) continue;
+      if (!r.topic().equals("ualwatch.signins.raw") || TaskHarness.isClock(r)) continue;
       m.merge(((String) r.key()).substring(TENANT.length() + 1), 1, Integer::sum);
       assertTrue(new String((byte[]) r.value(), StandardCharsets.UTF_8).startsWith("{\"id\":"));
     }
@@ -87,6 +89,59 @@ class EntraSignInTaskTest {
         }
       }
       assertTrue(emu.requests().stream().filter(r -> r.kind().equals("graph")).anyMatch(r -> r.query().contains("skiptoken")));
+    }
+  }
+
+  /** Sign-ins of {@code type} created before {@code t}: what a clock at t says was delivered. */
+  static Map<String, Integer> servedBefore(FixtureTenant t, String type, long time) {
+    Map<String, Integer> m = new TreeMap<>();
+    for (SignInEvent s : t.allSignIns()) {
+      if (s.eventType().equals(type) && s.createdDateTime().toEpochMilli() < time) m.merge(s.json(), 1, Integer::sum);
+    }
+    return m;
+  }
+
+  @Test
+  void feedClocksTrailTheCursorByTheOverlapAndTaskZeroCoversTheUnownedPartitions() throws Exception {
+    FixtureTenant t = FixtureTenant.synthetic(TENANT, 11).contentTypes()
+        .between(NOW.minus(Duration.ofHours(4)), NOW.minus(Duration.ofMinutes(5))).signInEvery(Duration.ofSeconds(70)).build();
+    try (M365Emulator emu = M365Emulator.builder().tenant(t).clock(clock).graphPageSize(50)
+        .app(AppRegistration.withSecret(CLIENT, SECRET)).start()) {
+      String type = "nonInteractiveUser";
+      String stream = "signin|" + TENANT + "|" + type;
+      long expected = t.allSignIns().stream().filter(s -> s.eventType().equals(type)).count();
+      // {task index, task count, topic partitions, data partition}
+      for (int[] c : new int[][] {{1, 2, 4, 1}, {0, 2, 4, 0}}) {
+        Map<String, String> p = props(emu, type);
+        p.put("start.lookback.ms", Long.toString(Duration.ofHours(5).toMillis()));
+        p.put("poll.max.records", "5");
+        p.put("clock.interval.ms", "1000");
+        p.put("task.index", Integer.toString(c[0]));
+        p.put("task.count", Integer.toString(c[1]));
+        p.put("topic.partitions", Integer.toString(c[2]));
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (TaskHarness h = new TaskHarness(() -> new EntraSignInSourceTask(clock, sleeper, reg), p, null)) {
+          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+          while (ids(h).size() < expected) {
+            assertTrue(System.nanoTime() < deadline, "timed out");
+            h.pollOnce();
+            clock.advance(Duration.ofSeconds(1));
+          }
+          for (int i = 0; i < 20; i++) h.pollOnce();
+          Set<Integer> clockPartitions = c[0] == 0 ? Set.of(0, 2, 3) : Set.of(1);
+          List<Long> clocks = ClockChecks.check(h, "ualwatch.signins.raw", stream, c[3], clockPartitions,
+              time -> servedBefore(t, type, time));
+          assertTrue(clocks.stream().distinct().count() >= 5, "the position moved with the windows: " + clocks);
+          Instant last = Instant.ofEpochMilli(clocks.get(clocks.size() - 1));
+          Instant cursor = Instant.parse(h.committed.get(Map.of("tenant", TENANT, "signInEventType", type))
+              .get("cursor").toString());
+          // The position is the cursor minus window.overlap.ms (10 min): at least the committed one's, at most the
+          // live edge's (now - window.end.lag.ms).
+          assertTrue(!last.isBefore(cursor.minus(Duration.ofMinutes(10)))
+              && !last.isAfter(clock.instant().minus(Duration.ofMinutes(12))), last + " vs cursor " + cursor);
+          assertEquals(h.clocks().size(), (int) reg.find("ualwatch.connector.clocks").counter().count());
+        }
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.ualwatch.model.feed.FeedClock;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -110,7 +111,11 @@ public final class TaskHarness implements AutoCloseable {
       RecordMetadata md = producer == null ? null : acks.get(i).get();
       SourceRecord r = recs.get(i);
       delivered.add(r);
-      committed.put(new HashMap<>(r.sourcePartition()), r.sourceOffset());
+      // Like Connect: a null offset is a tombstone for its source partition (clock records have their own).
+      if (r.sourcePartition() != null) {
+        if (r.sourceOffset() == null) committed.remove(new HashMap<>(r.sourcePartition()));
+        else committed.put(new HashMap<>(r.sourcePartition()), r.sourceOffset());
+      }
       task.commitRecord(r, md);
     }
   }
@@ -131,8 +136,24 @@ public final class TaskHarness implements AutoCloseable {
     }
   }
 
+  /** Data records (and heartbeats) delivered to {@code topic}: feed clock records are not counted. */
   public long deliveredTo(String topic) {
-    return delivered.stream().filter(r -> r.topic().equals(topic)).count();
+    return delivered.stream().filter(r -> r.topic().equals(topic) && !isClock(r)).count();
+  }
+
+  /** Feed clock records delivered, in order. */
+  public List<SourceRecord> clocks() {
+    return delivered.stream().filter(TaskHarness::isClock).toList();
+  }
+
+  public static boolean isClock(SourceRecord r) {
+    return r.headers().lastWithName(FeedClock.CLOCK) != null;
+  }
+
+  /** A header's value as text, null when absent. */
+  public static String header(SourceRecord r, String name) {
+    Header h = r.headers().lastWithName(name);
+    return h == null ? null : String.valueOf(h.value());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.ualwatch.connector.support;
 
+import io.ualwatch.model.feed.FeedClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +18,31 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class Topics {
   private Topics() {}
 
-  /** Everything in the topic, waiting until at least {@code min} records arrived (or the timeout). */
+  /**
+   * The data records in the topic (feed clock records left out), waiting until at least {@code min} arrived (or
+   * the timeout).
+   */
   public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, int min, Duration timeout) {
+    return read(bootstrap, topic, min, timeout, r -> !isClock(r));
+  }
+
+  /** The feed clock records in the topic, waiting until at least {@code min} of them arrived (or the timeout). */
+  public static List<ConsumerRecord<String, byte[]>> readClocks(String bootstrap, String topic, int min,
+      Duration timeout) {
+    return read(bootstrap, topic, min, timeout, Topics::isClock);
+  }
+
+  public static boolean isClock(ConsumerRecord<?, ?> r) {
+    return r.headers().lastHeader(FeedClock.CLOCK) != null;
+  }
+
+  public static String header(ConsumerRecord<?, ?> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic, int min, Duration timeout,
+      java.util.function.Predicate<ConsumerRecord<String, byte[]>> keep) {
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "read-" + UUID.randomUUID(),
@@ -29,7 +53,7 @@ public final class Topics {
       int emptyAfterMin = 0;
       while (System.nanoTime() < deadline) {
         var batch = c.poll(Duration.ofMillis(200));
-        batch.forEach(out::add);
+        for (var r : batch) if (keep.test(r)) out.add(r);
         if (out.size() >= min) {
           if (batch.isEmpty() && ++emptyAfterMin >= 3) break; // settled: nothing more is coming
         }

@@ -20,7 +20,10 @@ import java.util.List;
  *       d − retention and d − maturity), if the rule requires maturity;
  *   <li>the alert id is (rule, entity key, v, bucket of the episode's first record); every record of v in that
  *       bucket folds into it, the facts come from the earliest record whatever arrived first;
- *   <li>a record of v on an earlier day that arrives late ends the novelty: the alert is withdrawn.
+ *   <li>an episode is decided only once the watermark has passed its earliest record ({@link #DECIDE_AT}):
+ *       records within the out-of-orderness bound cannot make an alert appear and then be withdrawn;
+ *   <li>a record of v on an earlier day that arrives later than the bound ends the novelty: the alert is
+ *       withdrawn.
  * </ul>
  */
 public final class Novelty {
@@ -98,30 +101,92 @@ public final class Novelty {
     boolean listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, rule.detail(e)), s.evidenceMax());
     rule.fold(draft, e);
     draft.message = rule.message(draft);
-    if (!rule.requireMaturity() || mature(activity, d0, s)) {
+    if (active != null) {
+      AlertLedger.fold(store, draft, listChanged, s.bucketStart(bucket + 1), ctx);
+      return;
+    }
+    awaitWatermark(draft, ctx);
+    if (decided(draft, ctx.watermark()) && (!rule.requireMaturity() || mature(activity, d0, s))) {
       store.remove(rule.pending(), id);
-      if (active == null) {
-        if (draft.severity.compareTo(rule.minSeverity(s)) >= 0) AlertLedger.upsert(store, draft, ctx);
-      } else {
-        AlertLedger.fold(store, draft, listChanged, s.bucketStart(bucket + 1), ctx);
-      }
+      raise(rule, draft, store, ctx);
     } else {
       store.put(rule.pending(), id, draft);
     }
   }
 
-  /** A new activity day of the entity: waiting episodes of this rule that are now mature are raised. */
+  /**
+   * Fact of a waiting episode (never emitted): the event time the watermark must reach before the episode is
+   * decided. A record of the same value on an earlier day, or earlier in the bucket, would change the decision
+   * or the alert id; within the out-of-orderness bound such a record has arrived once the watermark passes the
+   * episode's earliest record, so no alert is emitted and then withdrawn because of arrival order.
+   */
+  public static final String DECIDE_AT = "decideAt";
+
+  /** Sets {@link #DECIDE_AT} on a new waiting episode and asks for the timer that decides it. */
+  public static void awaitWatermark(Alert draft, DetectContext ctx) {
+    if (draft.facts.containsKey(DECIDE_AT)) return;
+    long due = decisionTime(draft.time, ctx.watermark());
+    draft.facts.put(DECIDE_AT, Long.toString(due));
+    ctx.registerTimer(due);
+  }
+
+  /**
+   * The episode's earliest record time; for a record already behind the watermark (later than the bound: a
+   * late blob, a backlog) the next whole hour of watermark progress, so that the records arriving with it
+   * are seen first.
+   */
+  static long decisionTime(long first, long watermark) {
+    if (watermark == Long.MIN_VALUE || watermark < first) return first;
+    if (watermark == Long.MAX_VALUE) return Long.MAX_VALUE;
+    return Math.floorDiv(watermark, DetectionSettings.HOUR) * DetectionSettings.HOUR + DetectionSettings.HOUR;
+  }
+
+  /** True when the watermark has reached the episode's {@link #DECIDE_AT}. */
+  public static boolean decided(Alert draft, long watermark) {
+    String at = draft.facts.get(DECIDE_AT);
+    return at != null && Long.parseLong(at) <= watermark;
+  }
+
+  private static void raise(Rule rule, Alert draft, EntityStore store, DetectContext ctx) {
+    draft.facts.remove(DECIDE_AT); // a waiting mark, not a fact of the alert
+    if (draft.severity.compareTo(rule.minSeverity(ctx.settings())) >= 0) AlertLedger.upsert(store, draft, ctx);
+  }
+
+  /**
+   * Timer at {@code time}: waiting episodes of this rule that are decided by now and mature (when the rule asks
+   * for it) are raised, in id order.
+   */
+  public static void onTimer(Rule rule, Spans activity, long time, EntityStore store, DetectContext ctx) {
+    DetectionSettings s = ctx.settings();
+    long now = Math.max(time, ctx.watermark());
+    List<Alert> ready = new ArrayList<>();
+    store.forEach(rule.pending(), (id, p) -> {
+      if (p.ruleId.equals(rule.ruleId()) && decided(p, now)
+          && (!rule.requireMaturity() || mature(activity, DetectionSettings.dayOf(p.time), s))) {
+        ready.add(p);
+      }
+    });
+    ready.sort(Comparator.comparing(a -> a.id));
+    for (Alert p : ready) {
+      store.remove(rule.pending(), p.id);
+      raise(rule, p, store, ctx);
+    }
+  }
+
+  /** A new activity day of the entity: waiting episodes of this rule that are decided and now mature are raised. */
   public static void onNewActivityDay(Rule rule, Spans activity, EntityStore store, DetectContext ctx) {
     DetectionSettings s = ctx.settings();
     List<Alert> ready = new ArrayList<>();
+    long wm = ctx.watermark();
     store.forEach(rule.pending(), (id, p) -> {
-      if (p.ruleId.equals(rule.ruleId()) && mature(activity, DetectionSettings.dayOf(p.time), s)) ready.add(p);
+      if (p.ruleId.equals(rule.ruleId()) && decided(p, wm) && mature(activity, DetectionSettings.dayOf(p.time), s)) {
+        ready.add(p);
+      }
     });
     ready.sort(Comparator.comparing(a -> a.id));
-    Severity min = rule.minSeverity(s);
     for (Alert p : ready) {
       store.remove(rule.pending(), p.id);
-      if (p.severity.compareTo(min) >= 0) AlertLedger.upsert(store, p, ctx);
+      raise(rule, p, store, ctx);
     }
   }
 
@@ -160,6 +225,8 @@ public final class Novelty {
     to.firstSeen = Math.min(to.firstSeen, from.firstSeen);
     to.lastSeen = Math.max(to.lastSeen, from.lastSeen);
     rule.carry(from, to);
+    String due = from.facts.get(DECIDE_AT);
+    if (due != null) to.facts.put(DECIDE_AT, due);
     to.revision = from.revision;
     to.status = from.status;
     to.emittedDigest = from.emittedDigest;

@@ -104,19 +104,58 @@ class FamilyFunctionTest {
   }
 
   @Test
-  void lateRecordThatProvesTheAppKnownWithdrawsTheAlert() throws Exception {
+  void recordWithinTheBoundThatProvesTheAppKnownMeansNoAlertEver() throws Exception {
     MailboxFamily f = new MailboxFamily();
     var h = harness(f);
     for (int d = 0; d < 10; d++) {
       feed(h, f, Events.mail(MBX, OUTLOOK, d * Events.DAY + 9 * 3_600_000L, "73.158.64.10", Events.COMCAST_US));
     }
     feed(h, f, Events.mail(MBX, UNKNOWN, 10 * Events.DAY, "188.166.200.17", Events.DIGITALOCEAN_NL));
-    // arrives late: the same app had read the mailbox on day 4
+    // the watermark has not reached the new app's first record: the episode waits
+    h.processWatermark(Events.T0 + 10 * Events.DAY - 1);
+    assertEquals(List.of(), h.extractOutputValues());
+    assertTrue(h.numEventTimeTimers() > 0);
+    // arrives out of order but within the bound: the same app had read the mailbox on day 4
+    feed(h, f, Events.mail(MBX, UNKNOWN, 4 * Events.DAY, "73.158.64.10", Events.COMCAST_US));
+    h.processWatermark(Events.T0 + 12 * Events.DAY);
+    assertEquals(List.of(), h.extractOutputValues(), "nothing raised, so nothing to withdraw");
+    assertStateAndTimersGone(h);
+    h.close();
+  }
+
+  @Test
+  void recordLaterThanTheBoundThatProvesTheAppKnownWithdrawsTheAlert() throws Exception {
+    MailboxFamily f = new MailboxFamily();
+    var h = harness(f);
+    for (int d = 0; d < 10; d++) {
+      feed(h, f, Events.mail(MBX, OUTLOOK, d * Events.DAY + 9 * 3_600_000L, "73.158.64.10", Events.COMCAST_US));
+    }
+    feed(h, f, Events.mail(MBX, UNKNOWN, 10 * Events.DAY, "188.166.200.17", Events.DIGITALOCEAN_NL));
+    h.processWatermark(Events.T0 + 10 * Events.DAY);
+    // arrives after the watermark passed the episode (later than the bound): it still counts, and withdraws
     feed(h, f, Events.mail(MBX, UNKNOWN, 4 * Events.DAY, "73.158.64.10", Events.COMCAST_US));
     List<Alert> out = new ArrayList<>(h.extractOutputValues());
     assertEquals(List.of(AlertStatus.NEW, AlertStatus.WITHDRAWN), out.stream().map(a -> a.status).toList());
     assertEquals(out.get(0).id, out.get(1).id);
     assertTrue(out.get(1).message.startsWith("Withdrawn"), out.get(1).message);
+    assertTrue(!out.get(0).facts.containsKey(io.ualwatch.detect.Novelty.DECIDE_AT), "waiting mark not emitted");
+    assertStateAndTimersGone(h);
+    h.close();
+  }
+
+  @Test
+  void newAppRecordLaterThanTheBoundWaitsForAnHourOfWatermarkSoItsBatchIsSeen() throws Exception {
+    MailboxFamily f = new MailboxFamily();
+    var h = harness(f);
+    for (int d = 0; d < 10; d++) {
+      feed(h, f, Events.mail(MBX, OUTLOOK, d * Events.DAY + 9 * 3_600_000L, "73.158.64.10", Events.COMCAST_US));
+    }
+    h.processWatermark(Events.T0 + 11 * Events.DAY);
+    // a late blob: the new app on day 10, then (same blob) the same app on day 4
+    feed(h, f, Events.mail(MBX, UNKNOWN, 10 * Events.DAY, "188.166.200.17", Events.DIGITALOCEAN_NL));
+    feed(h, f, Events.mail(MBX, UNKNOWN, 4 * Events.DAY, "73.158.64.10", Events.COMCAST_US));
+    h.processWatermark(Events.T0 + 11 * Events.DAY + 2 * 3_600_000L);
+    assertEquals(List.of(), h.extractOutputValues());
     assertStateAndTimersGone(h);
     h.close();
   }

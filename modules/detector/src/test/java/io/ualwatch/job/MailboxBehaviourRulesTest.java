@@ -176,11 +176,28 @@ class MailboxBehaviourRulesTest {
   }
 
   @Test
-  void lateRecordFromTheSameNetworkWithdrawsTheSyncAlert() throws Exception {
+  void recordWithinTheBoundFromTheSameNetworkMeansNoSyncAlert() throws Exception {
     List<AuditEvent> ev = tenDaysAtHome();
     ev.add(mail(OUTLOOK, 10 * DAY + 2 * H, NEW_YORK_ISP, "Sync", 1));
-    ev.add(mail(OUTLOOK, 6 * DAY + 20 * H, NEW_YORK_ISP, "Bind", 2)); // arrives late: the user was there before
-    List<Alert> out = mailbox(ev);
+    ev.add(mail(OUTLOOK, 6 * DAY + 20 * H, NEW_YORK_ISP, "Bind", 2)); // out of order: the user was there before
+    assertEquals(List.of(), statuses(mailbox(ev), MailboxSyncNewContext.ID));
+  }
+
+  @Test
+  void recordLaterThanTheBoundFromTheSameNetworkWithdrawsTheSyncAlert() throws Exception {
+    MailboxFamily f = new MailboxFamily();
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FamilyFunction(f, Map.of())),
+        (KeyedEvent k) -> k.key, Types.STRING);
+    h.open();
+    for (AuditEvent e : tenDaysAtHome()) FamilyFunctionTest.feed(h, f, e);
+    FamilyFunctionTest.feed(h, f, mail(OUTLOOK, 10 * DAY + 2 * H, NEW_YORK_ISP, "Sync", 1));
+    h.processWatermark(Events.T0 + 10 * DAY + 3 * H);
+    // arrives after the watermark passed the episode: the user was there before, so the alert is withdrawn
+    FamilyFunctionTest.feed(h, f, mail(OUTLOOK, 6 * DAY + 20 * H, NEW_YORK_ISP, "Bind", 2));
+    h.processWatermark(Events.T0 + 12 * DAY);
+    List<Alert> out = new ArrayList<>(h.extractOutputValues());
+    FamilyFunctionTest.assertStateAndTimersGone(h);
+    h.close();
     assertEquals(List.of(AlertStatus.NEW, AlertStatus.WITHDRAWN), statuses(out, MailboxSyncNewContext.ID));
     assertTrue(out.get(1).message.startsWith("Withdrawn"), out.get(1).message);
   }

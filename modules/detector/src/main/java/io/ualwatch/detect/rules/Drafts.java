@@ -52,6 +52,8 @@ final class Drafts {
     to.status = from.status;
     to.emittedDigest = from.emittedDigest;
     to.configVersion = from.configVersion;
+    String due = from.facts.get(io.ualwatch.detect.Novelty.DECIDE_AT);
+    if (due != null) to.facts.put(io.ualwatch.detect.Novelty.DECIDE_AT, due);
   }
 
   /** A new alert of a rule: its id, the rule, status NEW, the suppression bucket and the ATT&CK mapping. */

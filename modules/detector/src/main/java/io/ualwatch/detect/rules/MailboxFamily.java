@@ -124,6 +124,10 @@ public final class MailboxFamily implements Family {
   public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
     AlertLedger.flush(store, ctx);
     Spans activity = store.get(ACTIVITY, "");
+    // episodes waiting for the watermark to pass their first record are decided now
+    io.ualwatch.detect.Novelty.onTimer(newClientApp, activity, time, store, ctx);
+    io.ualwatch.detect.Novelty.onTimer(crossMailbox, activity, time, store, ctx);
+    syncNewContext.onTimer(activity, time, store, ctx);
     // relative to the mailbox's own latest activity: a replayed backlog far behind the watermark stays usable
     long now = activity == null ? time : Math.min(time, activity.latest() + DetectionSettings.DAY);
     int oldestKept = DetectionSettings.dayOf(now - ctx.settings().retentionMs()) - 1;

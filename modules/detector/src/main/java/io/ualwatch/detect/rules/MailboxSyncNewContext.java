@@ -124,25 +124,43 @@ public final class MailboxSyncNewContext implements java.io.Serializable {
     boolean listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, folderDetail(e)), s.evidenceMax());
     addFolders(draft, e.folders);
     apply(draft, f, s);
-    if (Novelty.mature(activity, d0, s)) {
+    if (active != null) {
+      AlertLedger.fold(store, draft, listChanged, s.bucketStart(bucket + 1), ctx);
+      return;
+    }
+    // decided once the watermark has passed the episode's first record (see Novelty.DECIDE_AT)
+    Novelty.awaitWatermark(draft, ctx);
+    if (Novelty.decided(draft, ctx.watermark()) && Novelty.mature(activity, d0, s)) {
       store.remove(MailboxFamily.PENDING, id);
-      if (active == null) AlertLedger.upsert(store, draft, ctx);
-      else AlertLedger.fold(store, draft, listChanged, s.bucketStart(bucket + 1), ctx);
+      draft.facts.remove(Novelty.DECIDE_AT);
+      AlertLedger.upsert(store, draft, ctx);
     } else {
       store.put(MailboxFamily.PENDING, id, draft);
     }
   }
 
+  /** Timer: waiting episodes that the watermark has decided and that are mature are raised. */
+  void onTimer(Spans activity, long time, EntityStore store, DetectContext ctx) {
+    raiseReady(activity, Math.max(time, ctx.watermark()), store, ctx);
+  }
+
   /** A new activity day of the mailbox: waiting episodes that are now mature are raised. */
   void onNewActivityDay(Spans activity, EntityStore store, DetectContext ctx) {
     if (!ctx.settings().config().get(DetectionOptions.SYNC_NEW_CONTEXT_ENABLED)) return;
+    raiseReady(activity, ctx.watermark(), store, ctx);
+  }
+
+  private void raiseReady(Spans activity, long now, EntityStore store, DetectContext ctx) {
     List<Alert> ready = new ArrayList<>();
     store.forEach(MailboxFamily.PENDING, (id, p) -> {
-      if (p.ruleId.equals(ID) && Novelty.mature(activity, episodeDay(p), ctx.settings())) ready.add(p);
+      if (p.ruleId.equals(ID) && Novelty.decided(p, now) && Novelty.mature(activity, episodeDay(p), ctx.settings())) {
+        ready.add(p);
+      }
     });
     ready.sort((x, y) -> x.id.compareTo(y.id));
     for (Alert p : ready) {
       store.remove(MailboxFamily.PENDING, p.id);
+      p.facts.remove(Novelty.DECIDE_AT);
       AlertLedger.upsert(store, p, ctx);
     }
   }

@@ -211,6 +211,9 @@ public final class UserFamily implements Family {
     AlertLedger.flush(store, ctx);
     DetectionSettings s = ctx.settings();
     Spans activity = store.get(ACTIVITY, "");
+    // episodes waiting for the watermark to pass their first record are decided now
+    io.ualwatch.detect.Novelty.onTimer(newCountry, activity, time, store, ctx);
+    io.ualwatch.detect.Novelty.onTimer(hosting, activity, time, store, ctx);
     long latest = Math.max(activity == null ? Long.MIN_VALUE : activity.latest(), chainLatest(store));
     if (latest == Long.MIN_VALUE || latest < time - s.retentionMs()) {
       store.clear();

@@ -39,6 +39,9 @@ public final class AppFamily implements Family {
   public static final Slot<Long> COUNTS = new Slot<>("app-counts", Codecs.LONG);
   /** Days with a fan-out that waits for the app's baseline to be mature. */
   public static final Slot<Long> PENDING = new Slot<>("app-pending", Codecs.LONG);
+  /** Fan-out alerts computed but not yet raised: they wait for the watermark to pass them (see Novelty.DECIDE_AT). */
+  public static final Slot<io.ualwatch.model.alert.Alert> UNDECIDED = new Slot<>("app-undecided",
+      io.ualwatch.detect.AlertCodec.INSTANCE);
   /** The app's display name as records give it (the alphabetically first, so independent of order). */
   public static final Slot<String> NAME = new Slot<>("app-name", new Codecs.Codec<>() {
     @Override public void write(DataOutput out, String v) throws IOException { Codecs.writeString(out, v); }
@@ -57,7 +60,7 @@ public final class AppFamily implements Family {
 
   @Override
   public List<Slot<?>> slots() {
-    return List.of(MINUTES, DAY_MAX, ACTIVITY, COUNTS, PENDING, NAME, AlertLedger.ALERTS);
+    return List.of(MINUTES, DAY_MAX, ACTIVITY, COUNTS, PENDING, UNDECIDED, NAME, AlertLedger.ALERTS);
   }
 
   /** The app of a mail access: ClientAppId, else the service principal of app-only access, else AppId. */
@@ -113,6 +116,7 @@ public final class AppFamily implements Family {
   @Override
   public void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
     AlertLedger.flush(store, ctx);
+    fanout.onTimer(key, time, store, ctx);
     DetectionSettings s = ctx.settings();
     Spans activity = store.get(ACTIVITY, "");
     if (activity == null || activity.latest() < time - s.retentionMs()) {
@@ -134,6 +138,11 @@ public final class AppFamily implements Family {
       if (a.lastSeen < cutoff) old.add(id);
     });
     old.forEach(id -> store.remove(AlertLedger.ALERTS, id));
+    List<String> oldWaiting = new ArrayList<>();
+    store.forEach(UNDECIDED, (id, a) -> {
+      if (a.lastSeen < cutoff) oldWaiting.add(id);
+    });
+    oldWaiting.forEach(id -> store.remove(UNDECIDED, id));
   }
 
   private static <T> void removeIf(EntityStore store, Slot<T> slot, java.util.function.Predicate<String> drop) {

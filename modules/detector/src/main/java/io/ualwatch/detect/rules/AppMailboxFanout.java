@@ -5,6 +5,7 @@ import io.ualwatch.detect.AlertLedger;
 import io.ualwatch.detect.DetectContext;
 import io.ualwatch.detect.DetectionSettings;
 import io.ualwatch.detect.EntityStore;
+import io.ualwatch.detect.Novelty;
 import io.ualwatch.detect.RuleInfo;
 import io.ualwatch.detect.Spans;
 import io.ualwatch.model.AuditEvent;
@@ -127,10 +128,23 @@ public final class AppMailboxFanout implements java.io.Serializable {
     TreeMap<Long, List<Trigger>> byBucket = new TreeMap<>();
     for (Trigger tr : triggers) byBucket.computeIfAbsent(s.bucketOf(tr.time()), b -> new ArrayList<>()).add(tr);
     long own = s.bucketOf(t);
-    if (!byBucket.containsKey(own) && AlertLedger.active(store, alertId(key, own)) != null) {
+    if (!byBucket.containsKey(own) && (AlertLedger.active(store, alertId(key, own)) != null
+        || store.get(AppFamily.UNDECIDED, alertId(key, own)) != null)) {
       byBucket.put(own, List.of());
     }
     for (Map.Entry<Long, List<Trigger>> b : byBucket.entrySet()) update(key, b.getKey(), b.getValue(), e, store, ctx);
+  }
+
+  /** Timer: fan-outs that waited for the watermark and are decided by now are computed again and raised. */
+  void onTimer(String key, long time, EntityStore store, DetectContext ctx) {
+    long now = Math.max(time, ctx.watermark());
+    List<Long> due = new ArrayList<>();
+    DetectionSettings s = ctx.settings();
+    store.forEach(AppFamily.UNDECIDED, (id, a) -> {
+      if (Novelty.decided(a, now)) due.add(s.bucketOf(a.time));
+    });
+    due.sort(null);
+    for (long b : due) rescan(key, b, null, store, ctx);
   }
 
   static long window(DetectionSettings s) {
@@ -232,9 +246,11 @@ public final class AppMailboxFanout implements java.io.Serializable {
       peak = Math.max(peak, counts[i]);
     }
     String id = alertId(key, bucket);
-    Alert prev = store.get(AlertLedger.ALERTS, id);
+    Alert emitted = store.get(AlertLedger.ALERTS, id);
+    Alert prev = emitted != null ? emitted : store.get(AppFamily.UNDECIDED, id);
     if (first == Long.MAX_VALUE) {
-      if (prev != null && prev.status != AlertStatus.WITHDRAWN) {
+      if (emitted == null && prev != null) store.remove(AppFamily.UNDECIDED, id); // never raised: nothing to say
+      if (emitted != null && emitted.status != AlertStatus.WITHDRAWN) {
         AlertLedger.withdraw(store, id, "records that arrived late show the app read as many mailboxes within "
             + (w / 60_000L) + " minutes in its baseline, or no trigger is left in this bucket", ctx);
       }
@@ -263,6 +279,23 @@ public final class AppMailboxFanout implements java.io.Serializable {
       a.evidenceCount = n;
       a.firstSeen = fs;
       a.lastSeen = ls;
+    }
+    if (store.get(AlertLedger.ALERTS, a.id) == null) {
+      // never raised: decided once the watermark passes the earliest trigger, so that records within the bound
+      // that raise the baseline (the app read as many mailboxes on an earlier day) arrive before anything is said
+      String at = a.facts.get(Novelty.DECIDE_AT);
+      if (at != null && Long.parseLong(at) < a.time) {
+        a.facts.remove(Novelty.DECIDE_AT); // the earliest trigger moved later: wait for it
+      }
+      Novelty.awaitWatermark(a, ctx);
+      if (!Novelty.decided(a, ctx.watermark())) {
+        store.put(AppFamily.UNDECIDED, a.id, a);
+        return;
+      }
+      store.remove(AppFamily.UNDECIDED, a.id);
+      a.facts.remove(Novelty.DECIDE_AT);
+      AlertLedger.upsert(store, a, ctx);
+      return;
     }
     if (prev == null || prev.status == AlertStatus.WITHDRAWN || prev.time != a.time
         || prev.severity != a.severity || !prev.facts.get("mailboxes").equals(a.facts.get("mailboxes"))) {

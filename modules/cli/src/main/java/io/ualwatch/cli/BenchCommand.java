@@ -69,7 +69,9 @@ import picocli.CommandLine.Option;
     description = {"Benchmarks ualwatch on this machine, in one run, side by side:",
         "  1. reference: raw Jackson tree parse of the generated NDJSON, one thread;",
         "  2. hunt: the same files through every detector (what 'ualwatch hunt' runs), its rate as a ratio of the "
-            + "reference, peak heap, alerts;",
+            + "reference, peak heap, alerts; then the same tenant written newest first (as Microsoft's exports list "
+            + "it) and shuffled: the alerts must be identical, and the newest-first rate is given as a share of the "
+            + "sorted rate;",
         "  3. live: the records in an embedded Kafka broker, drained by the real Flink job (MiniCluster), "
             + "sustained records/s and append→alert latency (p50/p99/max) in exactly-once and at-least-once;",
         "  4. state: bytes of keyed state per user, per active mailbox and per idle user after the 30-day run;",
@@ -128,6 +130,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-scale", description = "Skip the parallelism-1 live run.")
   boolean noScale;
 
+  @Option(names = "--no-orders", description = "Skip hunt over the same tenant written newest first and shuffled.")
+  boolean noOrders;
+
   @Option(names = "--state-backend", paramLabel = "NAME", description = "Flink state backend of the live runs: "
       + "rocksdb (default: what the job uses) or hashmap (state on the heap; shows what RocksDB costs).")
   String stateBackend;
@@ -157,6 +162,16 @@ final class BenchCommand implements Callable<Integer> {
     double rate() {
       return events / seconds;
     }
+  }
+
+  /** Hunt over the same tenant in other orders (newest-first, shuffled), for the report. */
+  private Map<String, Hunt> orders = Map.of();
+
+  /** The alerts as (id, severity), for comparing runs. */
+  static java.util.Set<String> idsAndSeverity(List<Alert> alerts) {
+    java.util.Set<String> s = new java.util.TreeSet<>();
+    for (Alert a : alerts) s.add(a.id + " " + a.severity);
+    return s;
   }
 
   record IdleState(int users, String day, long afterOneDay, long afterSevenDays, long afterThirtyOneDays,
@@ -210,6 +225,21 @@ final class BenchCommand implements Callable<Integer> {
     err.printf(Locale.ROOT, "bench: hunt: %,d records in %.1f s = %,.0f records/s, %d alerts%n", hunt.events(),
         hunt.seconds(), hunt.rate(), hunt.alerts().size());
     double[] loadAfterHunt = loadAverage();
+    // ---- 2b. the same records as Microsoft's exports list them (newest first) and shuffled
+    Map<String, Hunt> orders = new java.util.LinkedHashMap<>();
+    if (!noOrders) {
+      for (SimWriter.Order o : List.of(SimWriter.Order.NEWEST_FIRST, SimWriter.Order.SHUFFLED)) {
+        String name = o.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        Path dir = data.resolve("tenant-" + m + "x" + days + "-s" + seed + "-" + name);
+        List<Path> of = List.of(dir.resolve("audit.ndjson"), dir.resolve("signins.ndjson"));
+        generate(new TenantSimulator(settings), settings, dir, of, o, err);
+        err.printf(Locale.ROOT, "bench: hunt (%s): ordering, then every detector…%n", name);
+        Hunt x = hunt(of, bytes, config, geo, m, err);
+        err.printf(Locale.ROOT, "bench: hunt (%s): %,d records in %.1f s = %,.0f records/s, %d alerts%n", name,
+            x.events(), x.seconds(), x.rate(), x.alerts().size());
+        orders.put(name, x);
+      }
+    }
     IdleState idle = idleState(sim, config, geo, err);
 
     // ---- 3. live and 5. scale
@@ -235,6 +265,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     double total = (System.nanoTime() - t0) / 1e9;
+    this.orders = orders;
     List<String> report = report(machine, settings, reused, files, bytes, ceiling, hunt, idle, preload, live, ckpt,
         new double[][] {loadStart, loadAfterCeiling, loadAfterHunt, loadAfterLive}, total);
     for (String line : report) System.out.println(line);
@@ -275,6 +306,11 @@ final class BenchCommand implements Callable<Integer> {
 
   private static boolean generate(TenantSimulator sim, TenantSimulator.Settings s, Path dir, List<Path> files,
       PrintStream err) throws IOException {
+    return generate(sim, s, dir, files, SimWriter.Order.OLDEST_FIRST, err);
+  }
+
+  private static boolean generate(TenantSimulator sim, TenantSimulator.Settings s, Path dir, List<Path> files,
+      SimWriter.Order order, PrintStream err) throws IOException {
     Path spec = dir.resolve(ScenarioSpec.FILE);
     if (Files.exists(spec) && files.stream().allMatch(Files::isRegularFile)) {
       try {
@@ -288,16 +324,17 @@ final class BenchCommand implements Callable<Integer> {
     }
     Files.deleteIfExists(spec);
     long t0 = System.nanoTime();
-    err.printf(Locale.ROOT, "bench: generating %,d mailboxes × %d days into %s…%n", s.mailboxes(), s.days(), dir);
+    err.printf(Locale.ROOT, "bench: generating %,d mailboxes × %d days (%s) into %s…%n", s.mailboxes(), s.days(),
+        order.name().toLowerCase(Locale.ROOT).replace('_', ' '), dir);
+    Files.createDirectories(dir);
     try (SimWriter w = new SimWriter(files.get(0), files.get(1))) {
-      long next = t0 + 10_000_000_000L;
-      for (int d = 0; d < s.days(); d++) {
-        for (TenantSimulator.Record r : sim.day(d)) w.write(r);
-        if (System.nanoTime() > next) {
-          err.printf(Locale.ROOT, "bench: generating: day %d/%d%n", d + 1, s.days());
-          next = System.nanoTime() + 10_000_000_000L;
+      long[] next = {t0 + 10_000_000_000L};
+      w.writeAll(sim, order, d -> {
+        if (System.nanoTime() > next[0]) {
+          err.printf(Locale.ROOT, "bench: generating: day %d/%d%n", d, s.days());
+          next[0] = System.nanoTime() + 10_000_000_000L;
         }
-      }
+      });
       err.printf(Locale.ROOT, "bench: generated %,d audit records and %,d sign-ins in %.1f s%n", w.auditCount(),
           w.signinCount(), (System.nanoTime() - t0) / 1e9);
     }
@@ -670,7 +707,7 @@ final class BenchCommand implements Callable<Integer> {
     r.add("");
     r.add("- machine: " + machine.oneLine());
     r.add("- command: `ualwatch bench" + (quick ? " --quick" : "") + " --mailboxes " + s.mailboxes() + " --days " + s.days()
-        + " --seed " + s.seed() + (noLive ? " --no-live" : "") + (noScale ? " --no-scale" : "")
+        + " --seed " + s.seed() + (noLive ? " --no-live" : "") + (noScale ? " --no-scale" : "") + (noOrders ? " --no-orders" : "")
         + " --checkpoint-interval " + Durations.format(ckpt) + (stateBackend != null ? " --state-backend " + stateBackend : "")
         + "`, total " + String.format(Locale.ROOT, "%.0f s", totalSeconds));
     r.add(String.format(Locale.ROOT, "- tenant: %,d mailboxes × %d days from %s, seed %d, %d injected attacks (%s); "
@@ -699,6 +736,36 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, Integer> byRule = new TreeMap<>();
     for (Alert a : h.alerts()) byRule.merge(a.ruleId, 1, Integer::sum);
     r.add("| 2 | hunt alerts | " + h.alerts().size() + " (" + byRule.toString().replaceAll("[{}]", "") + ") | – | – | – |");
+    if (!orders.isEmpty()) {
+      java.util.Set<String> want = idsAndSeverity(h.alerts());
+      List<String> diffs = new ArrayList<>();
+      boolean same = true;
+      for (Map.Entry<String, Hunt> o : orders.entrySet()) {
+        java.util.Set<String> got = idsAndSeverity(o.getValue().alerts());
+        boolean eq = got.equals(want);
+        same &= eq;
+        java.util.Set<String> missing = new java.util.TreeSet<>(want);
+        missing.removeAll(got);
+        java.util.Set<String> extra = new java.util.TreeSet<>(got);
+        extra.removeAll(want);
+        diffs.add(o.getKey() + (eq ? " identical" : " differs (" + missing.size() + " missing, " + extra.size()
+            + " extra)"));
+      }
+      r.add(String.format(Locale.ROOT, "| 2 | alerts identical across orders (oldest first, %s): alert ids and severities "
+          + "| %d alerts; %s | identical | – | %s |", String.join(", ", orders.keySet()), want.size(),
+          String.join("; ", diffs), yes(same)));
+      Hunt nf = orders.get("newest-first");
+      if (nf != null) {
+        double q = nf.rate() / h.rate();
+        Hunt sh = orders.get("shuffled");
+        r.add(String.format(Locale.ROOT, "| 2 | hunt on newest-first input ÷ hunt on sorted input | %s records/s (%.1f s, "
+            + "ordering included) = **%s of the sorted rate**%s | ≥ 80 %% | %s | %s |", n0(nf.rate()), nf.seconds(),
+            pct(q), sh == null ? "" : String.format(Locale.ROOT, "; shuffled %s records/s = %s", n0(sh.rate()),
+                pct(sh.rate() / h.rate())), pct(q / 0.8), yes(q >= 0.8)));
+        r.add(String.format(Locale.ROOT, "| 2 | hunt heap, newest first | live set after GC at most %s; sum of heap-pool "
+            + "peaks %s | – | – | – |", mb(nf.peakAfterGc()), mb(nf.peakPoolSum())));
+      }
+    }
 
     BenchLive.Result eo = find(live, "eo-p2");
     BenchLive.Result alo = find(live, "alo-p2");

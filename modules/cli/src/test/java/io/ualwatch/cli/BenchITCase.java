@@ -41,6 +41,9 @@ class BenchITCase {
     long alerts = figure(out, "\\| 2 \\| hunt alerts \\| (\\d+) \\(");
     assertTrue(alerts > 0, "the injected attacks raise alerts: " + out);
     assertTrue(out.contains("token-multi-network="), out);
+    assertTrue(out.matches("(?s).*\\| 2 \\| alerts identical across orders [^\\n]*newest-first identical; shuffled identical "
+        + "\\| identical \\| – \\| yes \\|.*"), "the same alerts in every order: " + out);
+    assertTrue(figure(out, "\\| 2 \\| hunt on newest-first input ÷ hunt on sorted input \\| ([\\d,]+) records/s") > 0, out);
     assertTrue(figure(out, "\\| 3 \\| live exactly-once, parallelism 2: sustained \\| ([\\d,]+) records/s") > 0, out);
     assertTrue(figure(out, "\\| 3 \\| live at-least-once, parallelism 2: sustained \\| ([\\d,]+) records/s") > 0, out);
     // every probe's alert arrived, in both modes

@@ -458,12 +458,62 @@ class MailboxBehaviourRulesTest {
   }
 
   @Test
-  void ownMailboxReadsByFirstPartyClientsAreNotRoutedToTheAppFamily() {
+  void ownMailboxReadsAreNeverRoutedToTheAppFamilyAndOtherMailboxesCountForThePrincipal() {
     List<String> keys = new ArrayList<>();
     new AppFamily().keys(mail(OUTLOOK, 0, SEATTLE_HOME, "Bind", 1), keys::add);
+    new AppFamily().keys(mail(CRM, 0, SEATTLE_HOME, "Bind", 1), keys::add); // a third-party client, own mailbox
     assertEquals(List.of(), keys);
-    AuditEvent delegate = delegateRead(0, 2, SEATTLE_HOME);
-    new AppFamily().keys(delegate, keys::add);
-    assertEquals(List.of(Events.TENANT + "|" + OUTLOOK), keys);
+    new AppFamily().keys(delegateRead(0, 2, SEATTLE_HOME), keys::add);
+    assertEquals(List.of(Events.TENANT + "|user:" + DELEGATE), keys, "a delegate counts for the user, not Outlook");
+    keys.clear();
+    new AppFamily().keys(appOnly("user1@contoso.example", 0, SEATTLE_OFFICE), keys::add);
+    assertEquals(List.of(Events.TENANT + "|" + CRM), keys, "app-only access counts for the app");
+  }
+
+  @Test
+  void morningPeakOfUsersOpeningTheirOwnMailboxWithOneClientIsNoFanout() throws Exception {
+    List<AuditEvent> ev = new ArrayList<>();
+    for (int d = 0; d <= 10; d++) {
+      int users = d < 10 ? 2 : 13; // a quiet baseline, then a morning when 13 users start within ten minutes
+      for (int i = 0; i < users; i++) {
+        ev.add(Events.mail("user" + i + "@contoso.example", CRM, d * DAY + 8 * H + i * 40_000L, "73.158.64.10",
+            Events.COMCAST_US));
+      }
+    }
+    assertEquals(List.of(), app(ev));
+  }
+
+  /** {@code n} other users' mailboxes read by {@link #DELEGATE} (delegate logon), one every {@code stepMs}. */
+  static List<AuditEvent> delegateReads(int n, long offset, long stepMs, Geo g) {
+    List<AuditEvent> l = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      AuditEvent e = Events.mail("user" + i + "@contoso.example", OUTLOOK, offset + i * stepMs, "198.18.0.9", g);
+      e.actor = DELEGATE;
+      e.logonType = 1;
+      l.add(e);
+    }
+    return l;
+  }
+
+  @Test
+  void userReadingManyOtherMailboxesWithinMinutesAlertsForTheUser() throws Exception {
+    List<AuditEvent> ev = new ArrayList<>();
+    for (int d = 0; d < 10; d++) ev.addAll(delegateReads(1, d * DAY + 9 * H, 0, SEATTLE_OFFICE)); // an assistant
+    ev.addAll(delegateReads(7, 10 * DAY + 3 * H, 40_000L, AMSTERDAM_VPS));
+    List<Alert> a = fresh(app(ev), AppMailboxFanout.ID);
+    assertEquals(1, a.size(), "" + a);
+    assertEquals(DELEGATE, a.get(0).user);
+    assertEquals(Severity.MEDIUM, a.get(0).severity, "a user, not an app");
+    assertTrue(a.get(0).message.startsWith(DELEGATE + " (delegated access) read 5 distinct mailboxes other than their "
+        + "own within 10 minutes"), a.get(0).message);
+    assertTrue(a.get(0).message.contains("this user never read more than 1 mailbox other than their own"),
+        a.get(0).message);
+  }
+
+  @Test
+  void delegateReadingTheSameSharedMailboxesEveryDayIsBaseline() throws Exception {
+    List<AuditEvent> ev = new ArrayList<>();
+    for (int d = 0; d <= 10; d++) ev.addAll(delegateReads(6, d * DAY + 9 * H, 30_000L, SEATTLE_OFFICE));
+    assertEquals(List.of(), app(ev));
   }
 }

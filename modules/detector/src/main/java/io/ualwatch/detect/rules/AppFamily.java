@@ -8,7 +8,6 @@ import io.ualwatch.detect.EntityStore;
 import io.ualwatch.detect.Family;
 import io.ualwatch.detect.Slot;
 import io.ualwatch.detect.Spans;
-import io.ualwatch.enrich.AppCatalog;
 import io.ualwatch.model.ActorKind;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.Outcome;
@@ -21,10 +20,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Detectors keyed by client app (tenant + ClientAppId, or the service principal of app-only access): which
- * mailboxes the app read, minute by minute. A Microsoft first-party client reading its own user's mailbox
- * (Outlook, OWA, Outlook mobile) is not routed here: every user's own client is not one app reading many
- * mailboxes.
+ * Detectors keyed by the principal that reads mailboxes (see {@link #principalOf}): an app-only service principal
+ * (tenant + ClientAppId, or the service principal), or one user reading mailboxes other than their own (tenant +
+ * {@code user:} + UserId). A user reading their own mailbox is never routed here, whatever the client: everyone's
+ * own client on everyone's own mailbox is not one principal reading many mailboxes.
  */
 public final class AppFamily implements Family {
   private static final long serialVersionUID = 1L;
@@ -70,26 +69,34 @@ public final class AppFamily implements Family {
     return e.appId;
   }
 
-  /** A Microsoft first-party client (not one attackers reuse) reading its own user's mailbox. */
-  static boolean ownClient(AuditEvent e, String app, AppCatalog catalog) {
-    return e.actorKind == ActorKind.USER && e.actor != null && e.actor.equals(e.mailboxOwner)
-        && catalog.isFirstParty(app) && !catalog.isRiskyFirstParty(app);
+  /** Key prefix of a user principal (delegated access to other users' mailboxes). */
+  static final String USER = "user:";
+
+  /**
+   * Who a mail access is counted for: the app for app-only access (and for records that name no user); the user
+   * for delegated access to a mailbox that is not theirs (a delegate, an admin with FullAccess, a stolen token
+   * used on other mailboxes); null for a user's own mailbox.
+   */
+  static String principalOf(AuditEvent e) {
+    if (e.actorKind == ActorKind.APP || e.actor == null) return appOf(e);
+    if (e.actor.equalsIgnoreCase(e.mailboxOwner)) return null;
+    return USER + e.actor.toLowerCase(java.util.Locale.ROOT);
   }
 
   @Override
   public void keys(AuditEvent e, Consumer<String> out) {
     if (e.eventTime == null || e.mailboxOwner == null || !e.isMailAccess() || e.outcome == Outcome.FAILURE) return;
-    String app = appOf(e);
-    // the bundled catalogue is reference data (as in the job, where it is the only catalogue), not configuration
-    if (app == null || ownClient(e, app, AppCatalog.bundled())) return;
-    out.accept(e.tenantId + "|" + app);
+    String principal = principalOf(e);
+    if (principal != null) out.accept(e.tenantId + "|" + principal);
   }
 
   @Override
   public void onEvent(String key, AuditEvent e, EntityStore store, DetectContext ctx) {
     DetectionSettings s = ctx.settings();
-    String app = appOf(e);
-    if (ownClient(e, app, s.apps()) || s.appAllowed(app) || s.userAllowed(e.mailboxOwner)) return;
+    String principal = principalOf(e);
+    if (principal == null || s.appAllowed(appOf(e)) || s.userAllowed(e.mailboxOwner)) return;
+    boolean user = principal.startsWith(USER);
+    if (user && s.userAllowed(e.actor)) return;
     long t = e.eventTime.toEpochMilli();
     int day = DetectionSettings.dayOf(t);
     Spans activity = store.get(ACTIVITY, "");
@@ -99,7 +106,7 @@ public final class AppFamily implements Family {
     String bucket = Long.toString(s.bucketOf(t));
     Long n = store.get(COUNTS, bucket);
     store.put(COUNTS, bucket, n == null ? 1L : n + 1);
-    if (e.clientAppName != null) {
+    if (!user && e.clientAppName != null) {
       String name = store.get(NAME, "");
       if (name == null || e.clientAppName.compareTo(name) < 0) store.put(NAME, "", e.clientAppName);
     }

@@ -23,8 +23,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * app-mailbox-fanout: one client app (or app-only service principal) reads at least min-mailboxes distinct
- * mailboxes within the window, more than it ever did within the window in the baseline.
+ * app-mailbox-fanout: one principal (an app-only service principal, or a user on mailboxes that are not theirs;
+ * see {@link AppFamily#principalOf}) reads at least min-mailboxes distinct mailboxes within the window, more than
+ * it ever did within the window in the baseline.
  *
  * <p>Definition (order-independent): count(t) is the number of distinct mailboxes the app read in [t − window, t].
  * A <em>trigger</em> is a record time t with count(t) ≥ min-mailboxes and count(t) &gt; the largest count of any
@@ -51,15 +52,18 @@ public final class AppMailboxFanout implements java.io.Serializable {
       Severity.MEDIUM,
       "T1114.002", "Email Collection: Remote Email Collection",
       "TA0009", "Collection",
-      "One client app (ClientAppId; for app-only access without one, the service principal) reads at least "
-          + "`rules.app-mailbox-fanout.min-mailboxes` distinct mailboxes within any "
-          + "`rules.app-mailbox-fanout.window` (a sliding window, evaluated on every record), and more than it "
-          + "ever read within one window on the previous `detect.baseline.retention` days. Only apps with a mature "
-          + "baseline (seen reading mail at least `detect.baseline.maturity` before) are evaluated unless "
-          + "`rules.app-mailbox-fanout.require-baseline` is off; apps new to the tenant are reported per mailbox "
-          + "by mailbox-new-client-app. A Microsoft first-party client reading its own user's mailbox (Outlook, "
-          + "OWA, Outlook mobile) is not counted; the same apps reading other users' mailboxes are. High for an "
-          + "app that is not Microsoft first-party, or a first-party app attackers reuse.",
+      "One principal reads at least `rules.app-mailbox-fanout.min-mailboxes` distinct mailboxes that are not "
+          + "its own within any `rules.app-mailbox-fanout.window` (a sliding window, evaluated on every record), "
+          + "and more than it ever read within one window on the previous `detect.baseline.retention` days. The "
+          + "principal is the app for app-only access (ClientAppId, else the service principal), or the user for "
+          + "delegated access to other users' mailboxes (a delegate, an admin with FullAccess, a token used on "
+          + "mailboxes that are not its user's). A user reading their own mailbox is never counted, whatever the "
+          + "client: a morning when most users open their own mailbox with the same desktop client is not a "
+          + "fan-out. Delegates and shared-mailbox readers who do so every day are in the baseline. Only "
+          + "principals with a mature baseline (reading mail at least `detect.baseline.maturity` before) are "
+          + "evaluated unless `rules.app-mailbox-fanout.require-baseline` is off; apps new to the tenant are "
+          + "reported per mailbox by mailbox-new-client-app. High for an app that is not Microsoft first-party, "
+          + "or a first-party app attackers reuse; medium for a user.",
       "An app with Mail.Read application permission, or full_access_as_app, can read every mailbox of the "
           + "tenant: Nobelium and Midnight Blizzard abused such apps (and their added credentials) to read "
           + "executives' mail. Splunk's rule counts mailboxes per app in fixed 10-minute buckets each hour; here "
@@ -72,7 +76,9 @@ public final class AppMailboxFanout implements java.io.Serializable {
       "Identify the app (Entra admin centre > Enterprise applications): who owns it, which permissions it holds, "
           + "when they were granted and whether credentials were added recently (consent and credential events in "
           + "the audit log). Check the source network of the evidence records. If the app should not read these "
-          + "mailboxes, remove its credentials and grants, then scope what it read per mailbox.",
+          + "mailboxes, remove its credentials and grants, then scope what it read per mailbox. For a user: who "
+          + "gave them access to these mailboxes (Add-MailboxPermission in the audit log) and when; do the "
+          + "evidence records' token and session belong to the user's own sign-ins from their usual network?",
       List.of("rules.app-mailbox-fanout.enabled", "rules.app-mailbox-fanout.min-mailboxes",
           "rules.app-mailbox-fanout.window", "rules.app-mailbox-fanout.require-baseline", "detect.baseline.retention",
           "detect.baseline.maturity", "detect.suppression", "detect.allow.apps", "detect.allow.users"));
@@ -310,17 +316,27 @@ public final class AppMailboxFanout implements java.io.Serializable {
     Alert a = Drafts.start(alertId(key, bucket), INFO, s.bucketStart(bucket));
     int bar = key.indexOf('|');
     a.tenantId = key.substring(0, bar);
-    a.appId = key.substring(bar + 1);
-    // the acting identity is the app (for app-only access the audit log's UserId is the app too)
-    a.user = a.appId;
-    String name = store.get(AppFamily.NAME, "");
-    a.appName = name != null ? name : s.apps().name(a.appId);
-    a.appFirstParty = s.apps().isFirstParty(a.appId);
+    String principal = key.substring(bar + 1);
+    boolean user = principal.startsWith(AppFamily.USER);
+    if (user) {
+      // one user reading other users' mailboxes (delegated access)
+      a.user = principal.substring(AppFamily.USER.length());
+      a.entities.put("user", a.user);
+      a.facts.put("principal", "user");
+    } else {
+      a.appId = principal;
+      // the acting identity is the app (for app-only access the audit log's UserId is the app too)
+      a.user = a.appId;
+      String name = store.get(AppFamily.NAME, "");
+      a.appName = name != null ? name : s.apps().name(a.appId);
+      a.appFirstParty = s.apps().isFirstParty(a.appId);
+      a.facts.put("principal", "app");
+    }
     a.time = time;
     a.firstSeen = Math.min(firstSeen, time);
     a.lastSeen = Math.max(lastTrigger, time);
     a.entities.put("tenant", a.tenantId);
-    a.entities.put("app", a.appId);
+    if (!user) a.entities.put("app", a.appId);
     Long n = store.get(AppFamily.COUNTS, Long.toString(bucket));
     a.evidenceCount = n == null ? 0 : n.intValue();
     a.facts.put("mailboxes", String.join(", ", mailboxes));
@@ -328,14 +344,18 @@ public final class AppMailboxFanout implements java.io.Serializable {
     a.facts.put("peak", Integer.toString(Math.max(peak, mailboxes.size())));
     a.facts.put("baselineMax", Long.toString(baselineMax));
     a.facts.put("windowMinutes", Long.toString(window(s) / 60_000L));
-    boolean risky = !Boolean.TRUE.equals(a.appFirstParty) || s.apps().isRiskyFirstParty(a.appId);
+    // an app that is not Microsoft's (or one attackers reuse) reading many mailboxes is high; a user reading
+    // other users' mailboxes stays medium (delegates and admins do, at a smaller scale)
+    boolean risky = !user && (!Boolean.TRUE.equals(a.appFirstParty) || s.apps().isRiskyFirstParty(a.appId));
     a.severity = risky ? Severity.HIGH : INFO.baseSeverity();
     a.confidence = risky ? 80 : 60;
+    String who = user ? "this user" : "it";
+    String whose = user ? " other than their own" : "";
     a.baseline = baselineMax == 0
-        ? "in the previous " + s.retentionDays() + " days it never read more than one mailbox within "
-            + a.facts.get("windowMinutes") + " minutes"
-        : "in the previous " + s.retentionDays() + " days it never read more than " + baselineMax
-            + " mailboxes within " + a.facts.get("windowMinutes") + " minutes";
+        ? "in the previous " + s.retentionDays() + " days " + who + " never read more than one mailbox" + whose
+            + " within " + a.facts.get("windowMinutes") + " minutes"
+        : "in the previous " + s.retentionDays() + " days " + who + " never read more than " + baselineMax
+            + (baselineMax == 1 ? " mailbox" : " mailboxes") + whose + " within " + a.facts.get("windowMinutes") + " minutes";
     a.message = message(a, mailboxes);
     return a;
   }
@@ -345,7 +365,10 @@ public final class AppMailboxFanout implements java.io.Serializable {
     String named = l.size() <= NAMED ? String.join(", ", l)
         : String.join(", ", l.subList(0, NAMED)) + " and " + (l.size() - NAMED) + " more";
     int peak = Integer.parseInt(a.facts.get("peak"));
-    return Drafts.describeApp(a.appName, a.appId) + " read " + l.size() + " distinct mailboxes within "
+    String who = "user".equals(a.facts.get("principal")) ? a.user + " (delegated access)"
+        : Drafts.describeApp(a.appName, a.appId);
+    return who + " read " + l.size() + " distinct " + ("user".equals(a.facts.get("principal"))
+        ? "mailboxes other than their own" : "mailboxes") + " within "
         + a.facts.get("windowMinutes") + " minutes, from " + Instant.ofEpochMilli(a.firstSeen) + " to "
         + Instant.ofEpochMilli(a.time) + " (" + named + ")"
         + (peak > l.size() ? "; up to " + peak + " within one window later in this period" : "") + "; "

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.ualwatch.model.util.Times;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -34,7 +33,9 @@ import java.util.Locale;
  *   <li>{@code CreationTime} and {@code Operation} columns: a UAL record flattened into columns; dotted columns
  *       ({@code AppAccessContext.ClientAppId}) are put back into nested objects.
  * </ul>
- * Columns whose header carries the zone ({@code TimeGenerated [UTC]}) are read with {@link Times#parseExportUtc}.
+ * Columns whose header carries the zone ({@code TimeGenerated [UTC]}, {@code CreatedDateTime [UTC+02:00]},
+ * {@code Created (UTC)}) are read with {@link ExportTimes} (ISO, and the portal's locale text such as
+ * {@code 4/26/2021, 7:17:10.000 AM}); a cell it cannot read is rejected with its reason when the row needs it.
  */
 final class CsvInput {
   static final int MAX_HEADER_BYTES = 1 << 20;
@@ -125,14 +126,20 @@ final class CsvInput {
     int n = header.fields;
     String[] names = new String[n];
     String[] keys = new String[n];
-    boolean[] utc = new boolean[n];
+    String[] headers = new String[n];
+    ExportTimes.Zone[] zones = new ExportTimes.Zone[n];
     for (int i = 0; i < n; i++) {
       String name = lenient(unquote(header.bytes.data(), header.start[i], header.end[i])).replace("\uFEFF", "")
           .strip();
+      headers[i] = name;
       int bracket = name.lastIndexOf(" [");
+      int paren = name.lastIndexOf(" (");
       if (bracket > 0 && name.endsWith("]")) {
-        utc[i] = name.substring(bracket + 2, name.length() - 1).strip().equalsIgnoreCase("UTC");
+        zones[i] = ExportTimes.zoneOf(name.substring(bracket + 2, name.length() - 1));
         name = name.substring(0, bracket).strip();
+      } else if (paren > 0 && name.endsWith(")")) {
+        zones[i] = ExportTimes.knownZoneOf(name.substring(paren + 2, name.length() - 1));
+        if (zones[i] != null) name = name.substring(0, paren).strip();
       }
       names[i] = name;
       keys[i] = ExportViews.stripSuffix(name.toLowerCase(Locale.ROOT));
@@ -180,7 +187,7 @@ final class CsvInput {
         case SENTINEL_SIGNIN -> "sentinel-signin";
         default -> "flattened-ual";
       };
-      readColumnRows(bi, delim, names, utc, shape, origin, format, out);
+      readColumnRows(bi, delim, names, headers, zones, shape, origin, format, out);
     }
     return format;
   }
@@ -233,8 +240,8 @@ final class CsvInput {
     }
   }
 
-  private void readColumnRows(ByteInput bi, int delim, String[] names, boolean[] utc, String shape, String origin,
-      InputFormat format, ParseListener out) throws IOException {
+  private void readColumnRows(ByteInput bi, int delim, String[] names, String[] headers, ExportTimes.Zone[] zones,
+      String shape, String origin, InputFormat format, ParseListener out) throws IOException {
     Row row = new Row(limits.maxRecordBytes());
     while (readRow(bi, row, delim)) {
       if (row.blank()) continue;
@@ -243,6 +250,7 @@ final class CsvInput {
         if (row.unterminated) break;
         continue;
       }
+      TimeNotes notes = null;
       ParseListener rowOut = forRow(row, out);
       int extra = 0;
       for (int i = names.length; i < row.fields; i++) {
@@ -265,9 +273,16 @@ final class CsvInput {
           bad = names[i];
           break;
         }
-        if (utc[i]) {
-          var t = Times.parseExportUtc(text);
-          if (t != null) text = t.toString();
+        if (zones[i] != null) {
+          ExportTimes.Result t = ExportTimes.parse(text, zones[i]);
+          if (t.instant() != null) {
+            text = t.instant().toString();
+          } else {
+            if (notes == null) notes = new TimeNotes();
+            boolean dropped = !zones[i].known(); // a zone-less value in an unknown zone must not be read as UTC
+            notes.add(headers[i], text, t.problem(), dropped);
+            if (dropped) continue;
+          }
         }
         putPath(obj, names[i], text);
       }
@@ -277,7 +292,51 @@ final class CsvInput {
         continue;
       }
       String raw = lenient(row.bytes.data(), 0, row.bytes.size());
-      normalizer.normalizeRow(obj, shape, raw, where, format.id(), rowOut);
+      normalizer.normalizeRow(obj, shape, raw, where, format.id(), notes == null ? rowOut : notes.explain(rowOut));
+    }
+  }
+
+  /**
+   * The zoned time cells of a row that could not be read, and why. A BAD_TIME rejection of the row is re-worded
+   * with the reason of the cell it names (the normalizer only sees the text and a UAL or Graph field name); a
+   * MISSING_TIME rejection caused by dropped cells (an unconvertible zone) becomes BAD_TIME with their reason.
+   */
+  static final class TimeNotes {
+    private final List<String[]> notes = new ArrayList<>(2); // header, value, problem, dropped
+
+    void add(String header, String value, String problem, boolean dropped) {
+      notes.add(new String[] {header, value, problem, dropped ? "1" : ""});
+    }
+
+    private static String text(String[] n) {
+      return n[0] + " '" + UalNormalizer.clip(n[1], 64) + "' " + n[2];
+    }
+
+    ParseListener explain(ParseListener out) {
+      return new ParseListener() {
+        @Override public void onEvent(io.ualwatch.model.AuditEvent e) { out.onEvent(e); }
+        @Override public void onWarning(String origin, String message) { out.onWarning(origin, message); }
+        @Override public void onReject(Rejection r) {
+          String why = null;
+          if (r.reason() == RejectReason.BAD_TIME) {
+            for (String[] n : notes) {
+              if (r.message().contains("'" + UalNormalizer.clip(n[1], 64) + "'")) {
+                why = text(n);
+                break;
+              }
+            }
+          } else if (r.reason() == RejectReason.MISSING_TIME) {
+            StringBuilder sb = new StringBuilder();
+            for (String[] n : notes) {
+              if (n[3].isEmpty()) continue;
+              if (sb.length() > 0) sb.append("; ");
+              sb.append(text(n));
+            }
+            if (sb.length() > 0) why = sb.toString();
+          }
+          out.onReject(why == null ? r : new Rejection(RejectReason.BAD_TIME, why, r.origin(), r.raw()));
+        }
+      };
     }
   }
 

@@ -20,7 +20,7 @@ import java.util.List;
  *       d − retention and d − maturity), if the rule requires maturity;
  *   <li>the alert id is (rule, entity key, v, bucket of the episode's first record); every record of v in that
  *       bucket folds into it, the facts come from the earliest record whatever arrived first;
- *   <li>an episode is decided only once the watermark has passed its earliest record ({@link #DECIDE_AT}):
+ *   <li>an episode is decided only once the watermark has reached its earliest record ({@link #DECIDE_AT}):
  *       records within the out-of-orderness bound cannot make an alert appear and then be withdrawn;
  *   <li>a record of v on an earlier day that arrives later than the bound ends the novelty: the alert is
  *       withdrawn.
@@ -122,23 +122,16 @@ public final class Novelty {
    */
   public static final String DECIDE_AT = "decideAt";
 
-  /** Sets {@link #DECIDE_AT} on a new waiting episode and asks for the timer that decides it. */
+  /**
+   * Sets {@link #DECIDE_AT} (the episode's earliest record) on a new waiting episode and asks for the timer that
+   * decides it. A record already behind the watermark (later than the bound) is decided at once: waiting for more
+   * watermark progress would hold it for ever once the feeds are quiet, and such records may revise and withdraw.
+   */
   public static void awaitWatermark(Alert draft, DetectContext ctx) {
     if (draft.facts.containsKey(DECIDE_AT)) return;
-    long due = decisionTime(draft.time, ctx.watermark());
+    long due = draft.time;
     draft.facts.put(DECIDE_AT, Long.toString(due));
     ctx.registerTimer(due);
-  }
-
-  /**
-   * The episode's earliest record time; for a record already behind the watermark (later than the bound: a
-   * late blob, a backlog) the next whole hour of watermark progress, so that the records arriving with it
-   * are seen first.
-   */
-  static long decisionTime(long first, long watermark) {
-    if (watermark == Long.MIN_VALUE || watermark < first) return first;
-    if (watermark == Long.MAX_VALUE) return Long.MAX_VALUE;
-    return Math.floorDiv(watermark, DetectionSettings.HOUR) * DetectionSettings.HOUR + DetectionSettings.HOUR;
   }
 
   /** True when the watermark has reached the episode's {@link #DECIDE_AT}. */

@@ -183,15 +183,9 @@ public class ManagementActivitySourceTask extends SourceTask {
     return out;
   }
 
-  /** {@code out} followed by this stream's clock records when they are due (placed after the records they cover). */
+  /** {@code out} followed by this stream's clock records when they are due. */
   private List<SourceRecord> withClock(List<SourceRecord> out) {
-    List<SourceRecord> c = clocks.due(clockPosition());
-    if (c.isEmpty()) return out;
-    if (out == null || out.isEmpty()) return c;
-    List<SourceRecord> all = new ArrayList<>(out.size() + c.size());
-    all.addAll(out);
-    all.addAll(c);
-    return all;
+    return clocks.after(out, clockPosition());
   }
 
   /**

@@ -80,6 +80,20 @@ public final class FeedClockWriter {
     return out;
   }
 
+  /**
+   * {@code records} (may be null) followed by the clock records at {@code position} when they are due: a clock is
+   * placed after the records it covers. Null when there is nothing to return.
+   */
+  public List<SourceRecord> after(List<SourceRecord> records, Instant position) {
+    List<SourceRecord> c = due(position);
+    if (c.isEmpty()) return records;
+    if (records == null || records.isEmpty()) return c;
+    List<SourceRecord> all = new ArrayList<>(records.size() + c.size());
+    all.addAll(records);
+    all.addAll(c);
+    return all;
+  }
+
   /** How long an idle task may wait, at most {@code wait}, without writing its next clock late. */
   public Duration capSleep(Duration wait) {
     if (lastWritten == null) return Duration.ZERO;

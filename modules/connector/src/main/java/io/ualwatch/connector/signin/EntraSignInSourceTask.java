@@ -186,15 +186,9 @@ public class EntraSignInSourceTask extends SourceTask {
     return withClock(hb == null ? null : List.of(hb));
   }
 
-  /** {@code out} followed by this stream's clock records when they are due (placed after the records they cover). */
+  /** {@code out} followed by this stream's clock records when they are due. */
   private List<SourceRecord> withClock(List<SourceRecord> out) {
-    List<SourceRecord> c = clocks.due(clockPosition());
-    if (c.isEmpty()) return out;
-    if (out == null || out.isEmpty()) return c;
-    List<SourceRecord> all = new ArrayList<>(out.size() + c.size());
-    all.addAll(out);
-    all.addAll(c);
-    return all;
+    return clocks.after(out, clockPosition());
   }
 
   /**

@@ -168,19 +168,7 @@ public final class Novelty {
 
   /** A new activity day of the entity: waiting episodes of this rule that are decided and now mature are raised. */
   public static void onNewActivityDay(Rule rule, Spans activity, EntityStore store, DetectContext ctx) {
-    DetectionSettings s = ctx.settings();
-    List<Alert> ready = new ArrayList<>();
-    long wm = ctx.watermark();
-    store.forEach(rule.pending(), (id, p) -> {
-      if (p.ruleId.equals(rule.ruleId()) && decided(p, wm) && mature(activity, DetectionSettings.dayOf(p.time), s)) {
-        ready.add(p);
-      }
-    });
-    ready.sort(Comparator.comparing(a -> a.id));
-    for (Alert p : ready) {
-      store.remove(rule.pending(), p.id);
-      raise(rule, p, store, ctx);
-    }
+    onTimer(rule, activity, ctx.watermark(), store, ctx);
   }
 
   /** The first day the value was seen within the bucket, or Integer.MIN_VALUE. */

@@ -34,7 +34,12 @@ public final class RuleDocs {
         raw topics. So nothing is decided at time T until the audit feed *and* the sign-in feed have passed
         T + bound. A quiet partition holds event time where its clock is (`job.watermark.idleness` = 0, never
         idle); a producer that has written nothing, not even a clock, for `job.watermark.stream-timeout`
-        (default 30 min of processing time) stops holding a partition that a live stream also writes.
+        (default 30 min of processing time) stops holding a partition that a live stream also writes. A
+        producer that is finished for good (the end of a `replay`) says so in its last clock: once every stream
+        of a partition has ended, the partition's watermark moves to their furthest position (everything is
+        delivered, so without the bound), so the last records of a replay are decided without waiting for more
+        input; the partition holds there (another producer often takes it over: the connectors after a backfill)
+        and stops counting once nothing has been written to it for the stream timeout.
         The Management Activity connector's clock is the start of the oldest listing window it has not finished
         (content published late holds it back); the sign-in connector's is its cursor minus its overlap.
       - Decisions that more records could contradict wait for that watermark: `token-without-signin` checks an
@@ -62,12 +67,9 @@ public final class RuleDocs {
       **Tested by** `InvarianceITCase` (every sample scenario and two generated tenants with every attack and
       look-alike, one of them a newest-first Purview CSV: hunt on reversed, shuffled and renamed inputs; replay
       into Kafka and Flink exactly-once at parallelism 2 on RocksDB and at-least-once at parallelism 1; the live
-      job with one feed entirely before the other, both ways; the live job with the audit feed 6 h behind the
-      sign-in feed — every final alert set equal to hunt's on the
-      inputs as given, and no alert id ever emitted that hunt never raised), and by the harness tests of the
-      rules that a late record revises or withdraws. **Known gap:** with the sign-in feed 6 h *behind* the
-      audit feed the live job has been seen not to raise `cross-mailbox-access` alerts that hunt raises (that
-      variant runs only with `-Dinvariance.known-failures=true`).
+      job with one feed entirely before the other, both ways; the live job with either feed 6 h behind the
+      other — every final alert set equal to hunt's on the inputs as given, and no alert id ever emitted that
+      hunt never raised), and by the harness tests of the rules that a late record revises or withdraws.
       """;
 
   public static String markdown() {

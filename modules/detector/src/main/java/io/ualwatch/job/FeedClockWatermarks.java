@@ -16,7 +16,8 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * <ul>
  *   <li>A stream's position is the highest event time of its records or the highest time of its clock records.
  *   <li>A stream that sent a clock record with the end mark no longer counts; a partition whose streams have all
- *       ended is idle (it has nothing more to say).
+ *       ended emits its furthest position (everything is delivered, so without the bound) and holds there; it is
+ *       idle (it has nothing more to say) once nothing has been written to it for {@code streamTimeoutMs}.
  *   <li>A stream silent for {@code streamTimeoutMs} (processing time) no longer counts while another stream of the
  *       partition is alive: a dead producer does not hold a shared partition for ever. While no stream of the
  *       partition is alive, all of them count: the partition holds.
@@ -80,7 +81,25 @@ public final class FeedClockWatermarks implements WatermarkGenerator<ParsedRecor
       anyOpen = true;
       if (streamTimeoutMs <= 0 || now - s.lastSeen <= streamTimeoutMs) anyAlive = true;
     }
-    if (!anyOpen || (idleMs > 0 && now - lastRecord >= idleMs)) {
+    if (!anyOpen) {
+      // Every stream has said it is finished: everything up to the furthest position is here, so that position is
+      // the watermark (no out-of-orderness margin). The partition then holds there, not idle, for the stream
+      // timeout: another producer often takes over the same partitions right after (connectors after a backfill,
+      // a second replay), and an idle partition would let the other partitions run event time ahead of records
+      // it is about to receive (and Flink forwards no watermark from an idle source at drain). Only when nobody
+      // has written for the stream timeout does it stop holding the others.
+      long end = Long.MIN_VALUE;
+      for (Stream s : streams.values()) end = Math.max(end, s.position);
+      if (end != Long.MIN_VALUE && end > emitted) {
+        emitted = end;
+        idle = false;
+        output.emitWatermark(new Watermark(emitted));
+        return;
+      }
+      if (streamTimeoutMs <= 0 || now - lastRecord >= streamTimeoutMs) markIdle(output);
+      return;
+    }
+    if (idleMs > 0 && now - lastRecord >= idleMs) {
       markIdle(output);
       return;
     }

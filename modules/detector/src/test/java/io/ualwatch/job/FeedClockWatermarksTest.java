@@ -84,9 +84,22 @@ class FeedClockWatermarksTest {
     g.onEvent(ParsedRecord.clock("a", 102 * H, true), 0, out); // a ends; b is the only open one
     g.onPeriodicEmit(out);
     assertEquals(98 * H - 1, last(), "never backwards");
-    g.onEvent(ParsedRecord.clock("b", 60 * H, true), 0, out); // all ended: idle
+    g.onEvent(ParsedRecord.clock("b", 60 * H, true), 0, out); // all ended
     g.onPeriodicEmit(out);
-    assertTrue(idle);
+    assertEquals(102 * H, last(), "all ended: everything is delivered, the furthest position without the bound");
+    g.onPeriodicEmit(out);
+    assertFalse(idle, "it holds there: another producer may take the partition over right away (connectors after a "
+        + "backfill), and an idle partition would let the others run ahead of what it is about to receive");
+    int n = emitted.size();
+    g.onPeriodicEmit(out);
+    assertEquals(n, emitted.size(), "said once");
+    now += 31 * 60_000L; // nobody wrote for the stream timeout
+    g.onPeriodicEmit(out);
+    assertTrue(idle, "then idle: a finished partition holds nobody for ever");
+    g.onEvent(event("c", 110 * H), 0, out); // a new producer
+    g.onPeriodicEmit(out);
+    assertFalse(idle);
+    assertEquals(107 * H - 1, last(), "the new stream moves it on");
   }
 
   @Test

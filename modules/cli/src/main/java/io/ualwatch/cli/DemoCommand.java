@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
 /** The newcomer's first run: everything embedded, a real scenario, alerts on screen. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Starts an embedded Kafka broker and the detection job (Flink MiniCluster), feeds a sample "
-        + "scenario (a simulated tenant with a Storm-0558-style token replay) through the Microsoft 365 API emulator "
-        + "and the real connectors in an embedded Kafka Connect worker into the raw topics, prints every "
+        + "scenario (a simulated tenant with a Storm-0558-style token replay, moved forward to end a day before now) "
+        + "into the raw topics: the days older than the API's 7-day window as a backfill, the last days through the "
+        + "Microsoft 365 API emulator (published as the APIs publish) and the real connectors in an embedded Kafka "
+        + "Connect worker. Prints every "
         + "alert as it arrives on the alerts topic, then a summary, and exits.",
         "Nothing to install or configure; the geo data is fetched on first use."},
     footer = {"", "Examples:", "  ualwatch demo", "  ualwatch demo --scenario samples/scenarios/storm0558-token-replay --keep", "  ualwatch demo --ingest direct",
@@ -83,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
     Config config = configOptions.load().with(Map.of(JobOptions.START_FROM.key(), "earliest",
         JobOptions.CHECKPOINT_INTERVAL.key(), "2s", JobOptions.GROUP_ID.key(), "ualwatch-demo"));
     out.println("ualwatch demo: scenario " + sc.getFileName() + " (" + expected.size() + " expected alerts)");
-    GeoSupport.resolver(config, out);
+    io.ualwatch.enrich.GeoResolver geo = GeoSupport.resolver(config, out);
     try (Stack stack = Stack.startBroker(data, 0, config, out)) {
       String bootstrap = stack.kafka.bootstrapServers();
       try (AlertWatcher watcher = new AlertWatcher(bootstrap, config.get(JobOptions.TOPIC_ALERTS),
@@ -99,22 +101,60 @@ final class DemoCommand implements Callable<Integer> {
         ConnectorFeed feed = null;
         Map<String, Long> wanted = new java.util.LinkedHashMap<>(); // records each raw topic must end up with
         if (ingest == Ingest.connector) {
-          List<AuditEvent> events = readAll(Inputs.expand(List.of(input)));
+          // The recording is moved forward by whole days so that it ends a day before now (every day boundary of
+          // the recording kept): its last days lie in the API's 7-day window and come through the emulator as the
+          // real APIs publish them (sign-ins under their own time, audit blobs 60-90 minutes after their records),
+          // so the connectors' feed clocks speak the records' own time. The days before that window are the
+          // backfill a new deployment loads from an export first (replay), here written straight to the topics.
           Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-          // Publish the whole recorded history over the last 20 minutes of API time: the connector, starting
-          // half an hour back, lists and fetches it in a few windows, the way it reads a live tenant's backlog.
-          List<ReplayedTenant> tenants = ReplayedTenant.of(events, now.minus(Duration.ofMinutes(21)),
-              now.minus(Duration.ofMinutes(1)), 50, 97);
-          feed = stack.attach(ConnectorFeed.start(stack.config, bootstrap, tenants, Duration.ofMinutes(30),
-              data.resolve("connect"), out));
+          Instant windowStart = now.minus(LIVE_WINDOW);
+          Path shifted = data.resolve("scenario");
+          long days = shiftToPresent(Inputs.expand(List.of(input)), now, shifted);
+          List<Path> files = List.of(shifted.resolve("audit.ndjson"), shifted.resolve("signins.ndjson"));
+          int listed = expected.size();
+          expected = huntIds(config, geo, files);
+          out.printf("scenario moved %,d days forward (it ends a day before now); expected alerts: the %d that hunt "
+              + "raises over the moved records (the scenario's expected-alerts.json lists %d)%n", days, expected.size(),
+              listed);
+          List<AuditEvent> events = readAll(files);
+          List<AuditEvent> live = new java.util.ArrayList<>();
+          long[] backfill = {0, 0};
+          Path backfillDir = data.resolve("backfill");
+          Files.createDirectories(backfillDir);
+          try (java.io.BufferedWriter a = Files.newBufferedWriter(backfillDir.resolve("audit.ndjson"));
+               java.io.BufferedWriter si = Files.newBufferedWriter(backfillDir.resolve("signins.ndjson"))) {
+            for (AuditEvent e : events) {
+              if (!e.eventTime.isBefore(windowStart)) {
+                live.add(e);
+                continue;
+              }
+              boolean signIn = e.source == io.ualwatch.model.EventSource.ENTRA_SIGNIN;
+              (signIn ? si : a).write(e.raw);
+              (signIn ? si : a).write('\n');
+              backfill[signIn ? 1 : 0]++;
+            }
+          }
+          try (Feeder feeder = new Feeder(bootstrap, config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS),
+              "demo|backfill")) {
+            feeder.sendOrdered(List.of(backfillDir.resolve("audit.ndjson"), backfillDir.resolve("signins.ndjson")));
+            feeder.flush();
+          }
+          out.printf("backfill: %,d audit records and %,d sign-ins older than the API's window written to the raw "
+              + "topics (as 'replay' of an export would)%n", backfill[0], backfill[1]);
+          List<ReplayedTenant> tenants = ReplayedTenant.asPublished(live, Duration.ofMinutes(60), Duration.ofMinutes(90),
+              50, Duration.ofMinutes(10), 97);
+          // the connectors start just before the window: they list and fetch its days of backlog in a few seconds
+          feed = stack.attach(ConnectorFeed.start(stack.config, bootstrap, tenants,
+              Duration.between(windowStart, now).plusMinutes(1), data.resolve("connect"), out));
           long blobs = tenants.stream().mapToLong(t -> t.allBlobs().size()).sum();
           long served = tenants.stream().mapToLong(ReplayedTenant::auditRecordsServed).sum();
           long signIns = tenants.stream().mapToLong(t -> t.allSignIns().size()).sum();
-          fed = served + signIns;
-          wanted.put(config.get(JobOptions.TOPIC_AUDIT), served + 1); // + the malformed record below
-          wanted.put(config.get(JobOptions.TOPIC_SIGNINS), signIns);
-          out.printf("emulator: serving %,d audit records in %,d content blobs (%,d of them published twice, as the "
-              + "API does) and %,d sign-ins from %s%n", served, blobs, served - (events.size() - signIns), signIns, input);
+          fed = served + signIns + backfill[0] + backfill[1];
+          wanted.put(config.get(JobOptions.TOPIC_AUDIT), backfill[0] + served + 1); // + the malformed record below
+          wanted.put(config.get(JobOptions.TOPIC_SIGNINS), backfill[1] + signIns);
+          out.printf("emulator: serving the last %d days, %,d audit records in %,d content blobs (%,d of them "
+              + "published twice, as the API does) and %,d sign-ins%n", LIVE_WINDOW.toDays(), served, blobs,
+              served - (live.size() - signIns), signIns);
         } else {
           try (Feeder feeder = new Feeder(bootstrap, config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS),
               "demo|direct")) {
@@ -205,6 +245,50 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return events;
+  }
+
+  /**
+   * How much of the recording the emulator serves: the API's 7 days less a margin (the connectors start just
+   * before it, and the Management Activity API refuses a start more than 7 days back).
+   */
+  static final Duration LIVE_WINDOW = Duration.ofDays(6).plusHours(20);
+
+  /**
+   * Writes the records of {@code files} moved forward by whole days so that the last one is at least 20 hours
+   * before {@code now} (the live job's watermark, three hours behind the feeds, has then passed every decision)
+   * into {@code dir}/audit.ndjson and signins.ndjson, and returns the days moved.
+   */
+  static long shiftToPresent(List<Path> files, Instant now, Path dir) throws java.io.IOException {
+    List<AuditEvent> events = readAll(files);
+    Instant last = events.stream().map(e -> e.eventTime).max(Instant::compareTo).orElse(now);
+    long days = Math.max(0, Math.floorDiv(now.minus(Duration.ofHours(20)).toEpochMilli() - last.toEpochMilli(),
+        86_400_000L));
+    Files.createDirectories(dir);
+    try (java.io.BufferedWriter a = Files.newBufferedWriter(dir.resolve("audit.ndjson"));
+         java.io.BufferedWriter si = Files.newBufferedWriter(dir.resolve("signins.ndjson"))) {
+      for (AuditEvent e : events) {
+        java.io.BufferedWriter w = e.source == io.ualwatch.model.EventSource.ENTRA_SIGNIN ? si : a;
+        w.write(io.ualwatch.testkit.emulator.TimeShift.shiftDays(e.raw, days));
+        w.write('\n');
+      }
+    }
+    return days;
+  }
+
+  /** The ids of the alerts {@code hunt} raises over {@code files}: what the live pipeline must raise too. */
+  static Set<String> huntIds(Config config, io.ualwatch.enrich.GeoResolver geo, List<Path> files) throws Exception {
+    io.ualwatch.engine.AlertCollector collector = new io.ualwatch.engine.AlertCollector();
+    io.ualwatch.engine.LocalEngine engine = new io.ualwatch.engine.LocalEngine(
+        new io.ualwatch.detect.DetectionSettings(config, io.ualwatch.enrich.AppCatalog.bundled()),
+        new io.ualwatch.enrich.Enricher(geo), config.get(JobOptions.OUT_OF_ORDERNESS).toMillis(),
+        config.get(JobOptions.DEDUPE_TTL).toMillis(), false, collector);
+    io.ualwatch.engine.HuntRunner.run(files, io.ualwatch.engine.HuntRunner::openFile, engine, new ParseListener() {
+      @Override public void onEvent(AuditEvent e) { }
+      @Override public void onReject(Rejection r) { throw new Main.Failure("the moved scenario has a bad record: " + r, null); }
+    });
+    Set<String> ids = new HashSet<>();
+    for (io.ualwatch.model.alert.Alert a : collector.active()) ids.add(a.id);
+    return ids;
   }
 
   private static long countSeen(AlertWatcher w, Set<String> expected) {

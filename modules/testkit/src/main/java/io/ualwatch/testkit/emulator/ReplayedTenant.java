@@ -2,6 +2,7 @@ package io.ualwatch.testkit.emulator;
 
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.EventSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -89,6 +90,72 @@ public final class ReplayedTenant implements EmulatedTenant {
         }
         if (!carried.isEmpty()) {
           blobs.add(ContentBlob.of(type, Instant.ofEpochMilli(c0 + span), carried));
+        }
+        byType.put(type, List.copyOf(blobs));
+      });
+      out.add(new ReplayedTenant(tenant, Map.copyOf(byType), List.copyOf(signIns.getOrDefault(tenant, List.of()))));
+    }
+    return out;
+  }
+
+  /**
+   * Builds one tenant per tenant id, published the way the real APIs publish: a sign-in is listed under its own
+   * {@code createdDateTime}; audit records are grouped, in event-time order and per content type, into blobs of
+   * at most {@code recordsPerBlob} records spanning at most {@code maxBlobSpan} of event time, and each blob is
+   * created {@code latencyMin}..{@code latencyMax} after its last record (the Management Activity API's 60–90
+   * minutes; deterministic per blob). Records must lie in the API's last 7 days for a connector to reach them;
+   * blobs created after the emulator's "now" become visible when their time comes.
+   */
+  public static List<ReplayedTenant> asPublished(List<AuditEvent> events, Duration latencyMin, Duration latencyMax,
+      int recordsPerBlob, Duration maxBlobSpan, int duplicateEvery) {
+    if (recordsPerBlob < 1) throw new IllegalArgumentException("recordsPerBlob must be at least 1");
+    if (latencyMax.compareTo(latencyMin) < 0) throw new IllegalArgumentException("latencyMax must not be below latencyMin");
+    List<AuditEvent> sorted = new ArrayList<>(events);
+    sorted.sort(Comparator.comparing((AuditEvent e) -> e.eventTime).thenComparing(e -> e.recordId == null ? "" : e.recordId));
+    Map<String, Map<String, List<AuditEvent>>> audit = new LinkedHashMap<>();
+    Map<String, List<SignInEvent>> signIns = new LinkedHashMap<>();
+    for (AuditEvent e : sorted) {
+      String tenant = e.tenantId == null || e.tenantId.isBlank() ? "00000000-0000-0000-0000-000000000000" : e.tenantId;
+      if (e.source == EventSource.ENTRA_SIGNIN) {
+        if (e.recordId == null) continue;
+        String type = Boolean.FALSE.equals(e.interactive) ? "nonInteractiveUser" : "interactiveUser";
+        signIns.computeIfAbsent(tenant, k -> new ArrayList<>()).add(new SignInEvent(e.recordId, e.eventTime, type, e.raw));
+      } else {
+        audit.computeIfAbsent(tenant, k -> new LinkedHashMap<>()).computeIfAbsent(contentType(e), k -> new ArrayList<>())
+            .add(e);
+      }
+    }
+    long spread = latencyMax.toMillis() - latencyMin.toMillis();
+    List<ReplayedTenant> out = new ArrayList<>();
+    java.util.Set<String> tenants = new java.util.TreeSet<>(audit.keySet());
+    tenants.addAll(signIns.keySet());
+    for (String tenant : tenants) {
+      Map<String, List<ContentBlob>> byType = new LinkedHashMap<>();
+      audit.getOrDefault(tenant, Map.of()).forEach((type, recs) -> {
+        List<ContentBlob> blobs = new ArrayList<>();
+        List<String> carried = new ArrayList<>();
+        int n = 0;
+        int i = 0;
+        while (i < recs.size()) {
+          long first = recs.get(i).eventTime.toEpochMilli();
+          int j = i;
+          while (j < recs.size() && j - i < recordsPerBlob
+              && recs.get(j).eventTime.toEpochMilli() - first <= maxBlobSpan.toMillis()) j++;
+          List<String> raw = new ArrayList<>(carried);
+          carried.clear();
+          for (AuditEvent e : recs.subList(i, j)) {
+            raw.add(e.raw);
+            n++;
+            if (duplicateEvery > 0 && n % duplicateEvery == 0) carried.add(e.raw);
+          }
+          long last = recs.get(j - 1).eventTime.toEpochMilli();
+          long jitter = spread == 0 ? 0 : Math.floorMod((type + "|" + tenant + "|" + blobs.size()).hashCode() * 2654435761L, spread + 1);
+          blobs.add(ContentBlob.of(type, Instant.ofEpochMilli(last + latencyMin.toMillis() + jitter), raw));
+          i = j;
+        }
+        if (!carried.isEmpty()) {
+          Instant lastCreated = blobs.get(blobs.size() - 1).contentCreated();
+          blobs.add(ContentBlob.of(type, lastCreated.plusSeconds(60), carried));
         }
         byType.put(type, List.copyOf(blobs));
       });

@@ -96,4 +96,46 @@ class ReplayedTenantTest {
     // the same input gives the same blobs (a connector re-listing after a restart sees the same ids)
     assertEquals(t.allBlobs(), ReplayedTenant.of(events, from, to, 10, 13).get(0).allBlobs());
   }
+
+  @Test
+  void asPublishedListsSignInsUnderTheirOwnTimeAndBlobsAnHourOrSoAfterTheirRecords() throws Exception {
+    List<AuditEvent> events = events();
+    List<ReplayedTenant> tenants = ReplayedTenant.asPublished(events, Duration.ofMinutes(60), Duration.ofMinutes(90),
+        10, Duration.ofMinutes(120), 13);
+    ReplayedTenant t = tenants.get(0);
+    Map<String, Integer> served = new HashMap<>();
+    Map<String, Instant> time = new HashMap<>();
+    for (AuditEvent e : events) time.put(e.recordId, e.eventTime);
+    int inDelay = 0;
+    for (ContentBlob b : t.allBlobs()) {
+      Instant last = null;
+      for (String raw : b.records()) {
+        String id = raw.replaceAll(".*\"Id\":\"([^\"]+)\".*", "$1");
+        served.merge(id, 1, Integer::sum);
+        Instant at = time.get(id);
+        if (last == null || at.isAfter(last)) last = at;
+      }
+      Duration late = Duration.between(last, b.contentCreated());
+      assertTrue(late.compareTo(Duration.ofMinutes(60)) >= 0, "never before the API's delay: " + late);
+      if (late.compareTo(Duration.ofMinutes(90)) <= 0) inDelay++;
+    }
+    assertTrue(inDelay >= t.allBlobs().size() - 4, "blobs are created 60-90 min after their last record (all but the "
+        + "last blob of each content type, which carries only duplicates): " + inDelay + " of " + t.allBlobs().size());
+    long audit = events.stream().filter(e -> e.source != io.ualwatch.model.EventSource.ENTRA_SIGNIN).count();
+    assertEquals(audit, served.size(), "every audit record is served");
+    assertTrue(served.values().stream().anyMatch(n -> n == 2), "some twice, as the API does");
+    for (SignInEvent s : t.allSignIns()) {
+      assertEquals(time.get(s.id()), s.createdDateTime(), "a sign-in is listed under its own createdDateTime");
+    }
+  }
+
+  @Test
+  void timeShiftMovesEveryDateTimeByWholeDaysAndKeepsTheRest() {
+    String raw = "{\"CreationTime\":\"2025-03-18T14:52:56\",\"AppAccessContext\":{\"IssuedAtTime\":"
+        + "\"2025-02-28T23:59:59.1234567Z\"},\"Name\":\"2025-03-18\",\"createdDateTime\":\"2025-12-31T22:00:00+02:00\"}";
+    assertEquals("{\"CreationTime\":\"2025-03-21T14:52:56\",\"AppAccessContext\":{\"IssuedAtTime\":"
+        + "\"2025-03-03T23:59:59.1234567Z\"},\"Name\":\"2025-03-18\",\"createdDateTime\":\"2026-01-03T22:00:00+02:00\"}",
+        TimeShift.shiftDays(raw, 3));
+    assertEquals(raw, TimeShift.shiftDays(TimeShift.shiftDays(raw, 400), -400));
+  }
 }

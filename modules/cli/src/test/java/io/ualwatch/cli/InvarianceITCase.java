@@ -115,7 +115,7 @@ class InvarianceITCase {
     }
     // every attack and look-alike the simulator knows, on a tenant of its own, in two formats and orders
     String every = "token-replay:3:12,token-replay:7:20,new-app:5:15,token-no-signin:1:16,impossible-travel:8:17,"
-        + "new-country:9:18,hosting-access:10:19,benign-trip:2:4,benign-trip:2:13,benign-inflight:4:11,"
+        + "new-country:9:18,hosting-access:10:19,benign-trip:2:4,benign-trip:2:13,benign-inflight:4:11,benign-business-trip:8:6,"
         + "benign-dualstack:6:10,benign-ms-global:0:14,consent-mail:4:15,benign-consent-first-party:0:9,"
         + "mfa-reset-vpn:11:16,benign-mfa-reregister:6:12,forward-external:1:18,forward-client-rule:5:20,"
         + "benign-forward-internal:7:13,sync-new-network:11:14,mailbox-throttle:6:15,bulk-read:3:16,"

@@ -32,7 +32,8 @@ class PrecisionTest {
   static final ObjectMapper M = new ObjectMapper();
   static final int MAILBOXES = 30;
   static final int DAYS = 35;
-  static final String LOOK_ALIKES = "benign-trip:2:10,benign-trip:12:20,benign-inflight:4:11,benign-inflight:14:25,"
+  static final String LOOK_ALIKES = "benign-trip:2:10,benign-trip:12:20,benign-business-trip:3:16,benign-business-trip:23:27,"
+      + "benign-inflight:4:11,benign-inflight:14:25,"
       + "benign-dualstack:6:12,benign-dualstack:16:22,benign-ms-global:0:14,benign-ms-global:20:30,"
       + "benign-consent-first-party:0:9,benign-mfa-reregister:6:12,benign-forward-internal:7:13,benign-crm-app:4:0,"
       + "benign-new-laptop:1:15,benign-power-user:5:0,benign-catch-up:5:22,benign-assistant:7:0,"

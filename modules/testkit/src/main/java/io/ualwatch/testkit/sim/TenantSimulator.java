@@ -152,7 +152,8 @@ public final class TenantSimulator {
   /** A traveller is offline the day after a trip (flying home). */
   private boolean forcedInactive(User u, int day) {
     for (Attack a : settings.attacks()) {
-      if (a.victim() == u.index() && a.kind().equals("benign-trip") && a.day() + 1 == day) return true;
+      if (a.victim() == u.index() && (a.kind().equals("benign-trip") || a.kind().equals("benign-business-trip"))
+          && a.day() + 1 == day) return true;
     }
     return false;
   }
@@ -337,6 +338,34 @@ public final class TenantSimulator {
         out.add(signIn(u, a.day(), seq, t0, ip, Apps.OWA, "Outlook Web App Office 365", session, tok, true, "Browser"));
         out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + 120_000L, ip, Apps.OWA, null, "Client=OWA;Action=ViaProxy",
             "Bind", session, tok, t0, "\\Inbox", 3, r, 0));
+      }
+      case "benign-business-trip" -> {
+        // A business trip abroad that signs in afresh on every network: after the working day at home, Outlook on
+        // the in-flight Wi-Fi (fixed US geolocation); the next morning, fourteen hours after take-off, the hotel's
+        // Wi-Fi (a consumer ISP of the country); an hour and a half later the company's office there (its
+        // business line, which the colleagues there use every day). Each network its own interactive sign-in,
+        // session and token; the flight makes the distances possible.
+        boolean toUs = "GB".equals(u.country());
+        Networks.Net hotel = toUs ? Networks.US_FAR_ISP : Networks.GB_FAR_ISP;
+        Networks.Net office = toUs ? Networks.US_OFFICE : Networks.GB_OFFICE;
+        long takeOff = p.startUtc() + (p.hours() + 3) * 3_600_000L;
+        Object[][] legs = {
+            {Networks.INTELSAT.address(settings.seed() + 0xB7L + a.day()), takeOff + 40 * 60_000L, "flight"},
+            {hotel.address(settings.seed() + 0xB8L + a.day()), takeOff + 14 * 3_600_000L, "hotel"},
+            {office.address(settings.seed() * 31 + (toUs ? "US" : "GB").hashCode()), takeOff + 15 * 3_600_000L
+                + 30 * 60_000L, "office-abroad"}};
+        for (int k = 0; k < legs.length; k++) {
+          String ip = (String) legs[k][0];
+          long t0 = (Long) legs[k][1];
+          String session = uuid("business-trip-" + legs[k][2], settings.seed(), u.index(), a.day()).toString();
+          String tok = token(u, a.day(), 611 + k, "business-trip-" + legs[k][2]);
+          out.add(signIn(u, a.day(), seq, t0, ip, Apps.OUTLOOK_DESKTOP, "Microsoft Outlook", session, tok, true,
+              "Mobile Apps and Desktop clients"));
+          for (int m = 0; m < 3; m++) {
+            out.add(mailAccess(u, u.upn(), a.day(), seq, t0 + (2 + 9L * m) * 60_000L, ip, Apps.OUTLOOK_DESKTOP, null,
+                "Client=MSExchangeRPC", "Bind", session, tok, t0, "\\Inbox", 2, r, 0));
+          }
+        }
       }
       case "benign-inflight" -> {
         // Mail read on the laptop over in-flight Wi-Fi (fixed geolocation in the US, wherever the aircraft is)
@@ -582,7 +611,7 @@ public final class TenantSimulator {
       + "mailbox-throttle, bulk-read, app-fanout, mailbox-snoop";
 
   /** Benign look-alikes that must stay silent (routines among them run every day from their day on). */
-  public static final String BENIGN_KINDS = "benign-trip, benign-inflight, benign-dualstack, benign-ms-global, "
+  public static final String BENIGN_KINDS = "benign-trip, benign-business-trip, benign-inflight, benign-dualstack, benign-ms-global, "
       + "benign-consent-first-party, benign-mfa-reregister, benign-forward-internal, benign-new-laptop, "
       + "benign-catch-up, benign-crm-app, benign-backup-app, benign-power-user, benign-assistant";
 

@@ -35,67 +35,25 @@ public final class ReplayedTenant implements EmulatedTenant {
   }
 
   /**
-   * Builds one tenant per tenant id found in {@code events} (parsed records with {@link AuditEvent#raw}).
+   * Builds one tenant per tenant id found in {@code events} (parsed records with {@link AuditEvent#raw}), the whole
+   * history "published" over {@code [publishFrom, publishTo]}: blob {@code contentCreated} and sign-in listing times
+   * spread linearly in event-time order (the records keep their own, older times).
    *
    * @param recordsPerBlob records per content blob (the real API serves from one to thousands)
    */
   public static List<ReplayedTenant> of(List<AuditEvent> events, Instant publishFrom, Instant publishTo,
       int recordsPerBlob, int duplicateEvery) {
-    if (recordsPerBlob < 1) throw new IllegalArgumentException("recordsPerBlob must be at least 1");
     if (!publishTo.isAfter(publishFrom)) throw new IllegalArgumentException("publishTo must be after publishFrom");
-    List<AuditEvent> sorted = new ArrayList<>(events);
-    sorted.sort(Comparator.comparing((AuditEvent e) -> e.eventTime).thenComparing(e -> e.recordId == null ? "" : e.recordId));
+    List<AuditEvent> sorted = sorted(events);
     if (sorted.isEmpty()) return List.of();
     long t0 = sorted.get(0).eventTime.toEpochMilli();
     long t1 = sorted.get(sorted.size() - 1).eventTime.toEpochMilli();
     long c0 = publishFrom.toEpochMilli();
     long span = publishTo.toEpochMilli() - c0;
-    java.util.function.LongUnaryOperator publish = t -> t1 == t0 ? c0 + span
-        : c0 + (long) ((double) (t - t0) / (t1 - t0) * span);
-
-    Map<String, Map<String, List<AuditEvent>>> audit = new LinkedHashMap<>();
-    Map<String, List<SignInEvent>> signIns = new LinkedHashMap<>();
-    for (AuditEvent e : sorted) {
-      String tenant = e.tenantId == null || e.tenantId.isBlank() ? "00000000-0000-0000-0000-000000000000" : e.tenantId;
-      if (e.source == EventSource.ENTRA_SIGNIN) {
-        if (e.recordId == null) continue;
-        String type = Boolean.FALSE.equals(e.interactive) ? "nonInteractiveUser" : "interactiveUser";
-        signIns.computeIfAbsent(tenant, k -> new ArrayList<>()).add(new SignInEvent(e.recordId,
-            Instant.ofEpochMilli(publish.applyAsLong(e.eventTime.toEpochMilli())), type, e.raw));
-      } else {
-        audit.computeIfAbsent(tenant, k -> new LinkedHashMap<>()).computeIfAbsent(contentType(e), k -> new ArrayList<>())
-            .add(e);
-      }
-    }
-    List<ReplayedTenant> out = new ArrayList<>();
-    java.util.Set<String> tenants = new java.util.TreeSet<>(audit.keySet());
-    tenants.addAll(signIns.keySet());
-    for (String tenant : tenants) {
-      Map<String, List<ContentBlob>> byType = new LinkedHashMap<>();
-      audit.getOrDefault(tenant, Map.of()).forEach((type, recs) -> {
-        List<ContentBlob> blobs = new ArrayList<>();
-        List<String> carried = new ArrayList<>();
-        int n = 0;
-        for (int i = 0; i < recs.size(); i += recordsPerBlob) {
-          List<AuditEvent> chunk = recs.subList(i, Math.min(recs.size(), i + recordsPerBlob));
-          List<String> raw = new ArrayList<>(carried);
-          carried.clear();
-          for (AuditEvent e : chunk) {
-            raw.add(e.raw);
-            n++;
-            if (duplicateEvery > 0 && n % duplicateEvery == 0) carried.add(e.raw);
-          }
-          long last = chunk.get(chunk.size() - 1).eventTime.toEpochMilli();
-          blobs.add(ContentBlob.of(type, Instant.ofEpochMilli(publish.applyAsLong(last)), raw));
-        }
-        if (!carried.isEmpty()) {
-          blobs.add(ContentBlob.of(type, Instant.ofEpochMilli(c0 + span), carried));
-        }
-        byType.put(type, List.copyOf(blobs));
-      });
-      out.add(new ReplayedTenant(tenant, Map.copyOf(byType), List.copyOf(signIns.getOrDefault(tenant, List.of()))));
-    }
-    return out;
+    java.util.function.UnaryOperator<Instant> publish = t -> Instant.ofEpochMilli(t1 == t0 ? c0 + span
+        : c0 + (long) ((double) (t.toEpochMilli() - t0) / (t1 - t0) * span));
+    return build(sorted, recordsPerBlob, Long.MAX_VALUE, duplicateEvery, publish,
+        (tenant, type, index, last) -> publish.apply(last), lastCreated -> publishTo);
   }
 
   /**
@@ -108,10 +66,35 @@ public final class ReplayedTenant implements EmulatedTenant {
    */
   public static List<ReplayedTenant> asPublished(List<AuditEvent> events, Duration latencyMin, Duration latencyMax,
       int recordsPerBlob, Duration maxBlobSpan, int duplicateEvery) {
-    if (recordsPerBlob < 1) throw new IllegalArgumentException("recordsPerBlob must be at least 1");
     if (latencyMax.compareTo(latencyMin) < 0) throw new IllegalArgumentException("latencyMax must not be below latencyMin");
+    long spread = latencyMax.toMillis() - latencyMin.toMillis();
+    return build(sorted(events), recordsPerBlob, maxBlobSpan.toMillis(), duplicateEvery, t -> t,
+        (tenant, type, index, last) -> last.plus(latencyMin).plusMillis(spread == 0 ? 0
+            : Math.floorMod((type + "|" + tenant + "|" + index).hashCode() * 2654435761L, spread + 1)),
+        lastCreated -> lastCreated.plusSeconds(60));
+  }
+
+  /** When a blob is created: from its tenant, content type, index among the type's blobs and its last record. */
+  private interface BlobCreated {
+    Instant at(String tenant, String type, int index, Instant lastRecord);
+  }
+
+  private static List<AuditEvent> sorted(List<AuditEvent> events) {
     List<AuditEvent> sorted = new ArrayList<>(events);
     sorted.sort(Comparator.comparing((AuditEvent e) -> e.eventTime).thenComparing(e -> e.recordId == null ? "" : e.recordId));
+    return sorted;
+  }
+
+  /**
+   * The tenants of {@code sorted} (event-time order): sign-ins listed at {@code signInListed} of their time; per
+   * content type, blobs of at most {@code recordsPerBlob} records spanning at most {@code maxSpanMs}, created at
+   * {@code created}; every {@code duplicateEvery}-th record is published again in the next blob, and those of the
+   * last blob in one more, created at {@code carriedCreated} of the last blob's time.
+   */
+  private static List<ReplayedTenant> build(List<AuditEvent> sorted, int recordsPerBlob, long maxSpanMs,
+      int duplicateEvery, java.util.function.UnaryOperator<Instant> signInListed, BlobCreated created,
+      java.util.function.UnaryOperator<Instant> carriedCreated) {
+    if (recordsPerBlob < 1) throw new IllegalArgumentException("recordsPerBlob must be at least 1");
     Map<String, Map<String, List<AuditEvent>>> audit = new LinkedHashMap<>();
     Map<String, List<SignInEvent>> signIns = new LinkedHashMap<>();
     for (AuditEvent e : sorted) {
@@ -119,13 +102,13 @@ public final class ReplayedTenant implements EmulatedTenant {
       if (e.source == EventSource.ENTRA_SIGNIN) {
         if (e.recordId == null) continue;
         String type = Boolean.FALSE.equals(e.interactive) ? "nonInteractiveUser" : "interactiveUser";
-        signIns.computeIfAbsent(tenant, k -> new ArrayList<>()).add(new SignInEvent(e.recordId, e.eventTime, type, e.raw));
+        signIns.computeIfAbsent(tenant, k -> new ArrayList<>())
+            .add(new SignInEvent(e.recordId, signInListed.apply(e.eventTime), type, e.raw));
       } else {
         audit.computeIfAbsent(tenant, k -> new LinkedHashMap<>()).computeIfAbsent(contentType(e), k -> new ArrayList<>())
             .add(e);
       }
     }
-    long spread = latencyMax.toMillis() - latencyMin.toMillis();
     List<ReplayedTenant> out = new ArrayList<>();
     java.util.Set<String> tenants = new java.util.TreeSet<>(audit.keySet());
     tenants.addAll(signIns.keySet());
@@ -140,7 +123,7 @@ public final class ReplayedTenant implements EmulatedTenant {
           long first = recs.get(i).eventTime.toEpochMilli();
           int j = i;
           while (j < recs.size() && j - i < recordsPerBlob
-              && recs.get(j).eventTime.toEpochMilli() - first <= maxBlobSpan.toMillis()) j++;
+              && recs.get(j).eventTime.toEpochMilli() - first <= maxSpanMs) j++;
           List<String> raw = new ArrayList<>(carried);
           carried.clear();
           for (AuditEvent e : recs.subList(i, j)) {
@@ -148,14 +131,11 @@ public final class ReplayedTenant implements EmulatedTenant {
             n++;
             if (duplicateEvery > 0 && n % duplicateEvery == 0) carried.add(e.raw);
           }
-          long last = recs.get(j - 1).eventTime.toEpochMilli();
-          long jitter = spread == 0 ? 0 : Math.floorMod((type + "|" + tenant + "|" + blobs.size()).hashCode() * 2654435761L, spread + 1);
-          blobs.add(ContentBlob.of(type, Instant.ofEpochMilli(last + latencyMin.toMillis() + jitter), raw));
+          blobs.add(ContentBlob.of(type, created.at(tenant, type, blobs.size(), recs.get(j - 1).eventTime), raw));
           i = j;
         }
         if (!carried.isEmpty()) {
-          Instant lastCreated = blobs.get(blobs.size() - 1).contentCreated();
-          blobs.add(ContentBlob.of(type, lastCreated.plusSeconds(60), carried));
+          blobs.add(ContentBlob.of(type, carriedCreated.apply(blobs.get(blobs.size() - 1).contentCreated()), carried));
         }
         byType.put(type, List.copyOf(blobs));
       });

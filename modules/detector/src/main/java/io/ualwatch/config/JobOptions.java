@@ -71,6 +71,22 @@ public final class JobOptions {
       .check(d -> !d.isNegative(), "must not be negative");
   public static final Option<Duration> DEDUPE_TTL = DetectionOptions.positive(Option.duration("job.dedupe.ttl",
       Duration.ofDays(8), "How long record ids are remembered to drop the API's duplicates (it serves 7 days)."));
+  /** The detector families (as in DetectionGraph). */
+  public static final List<String> FAMILIES = List.of("mailbox", "token", "user", "app-consent", "app");
+  public static final Option<List<String>> STATE_PACKED_FAMILIES = Option.list("job.state.packed-families",
+      List.of("token"), "Detector families whose entities keep all their state in one value (one state read and one "
+          + "write per record) instead of one map per slot (reads and writes of single entries). For families with "
+          + "small, short-lived entities: tokens and sessions hold a few hundred bytes each. Families: "
+          + String.join(", ", FAMILIES) + ". Changing it changes the state layout: start from the raw topics, not "
+          + "from a savepoint taken with another value.")
+      .check(l -> FAMILIES.containsAll(l), "must name detector families: " + String.join(", ", FAMILIES));
+  public static final Option<Integer> LOCAL_MANAGED_MEMORY_MB = Option.integer("job.local.managed-memory-mb", 512,
+      "Managed (off-heap) memory in MB of the Flink MiniCluster that 'up', 'demo', 'replay' and 'bench' start in "
+          + "their own process: RocksDB's block cache and write buffers, shared by the operators of a slot. Too little "
+          + "and every state read decompresses a block from disk (Flink's local default, 128 MB for all slots, made "
+          + "state reads 40 % of the token detector's time). A Flink cluster ignores it and uses its own "
+          + "taskmanager.memory.managed.size.")
+      .check(n -> n >= 64 && n <= 65536, "must be between 64 and 65536");
   public static final Option<String> TRANSACTIONAL_ID_PREFIX = Option.string("job.transactional-id-prefix",
       "ualwatch", "Prefix of the alert sink's Kafka transactional ids; must be unique per job on a cluster.");
 
@@ -140,7 +156,7 @@ public final class JobOptions {
 
   public static final List<Option<?>> ALL = List.of(BOOTSTRAP, CLIENT_PROPERTIES, GROUP_ID, START_FROM, TOPIC_AUDIT,
       TOPIC_SIGNINS, TOPIC_ALERTS, TOPIC_DEADLETTER, TOPIC_CONTROL, DELIVERY, CHECKPOINT_INTERVAL, PARALLELISM, STATE_DIR,
-      OUT_OF_ORDERNESS, IDLENESS, STREAM_TIMEOUT, DEDUPE_TTL, TRANSACTIONAL_ID_PREFIX, ALERTS_FORMAT, TOPIC_ALERTS_ECS, TOPIC_ALERTS_CEF,
+      OUT_OF_ORDERNESS, IDLENESS, STREAM_TIMEOUT, DEDUPE_TTL, STATE_PACKED_FAMILIES, LOCAL_MANAGED_MEMORY_MB, TRANSACTIONAL_ID_PREFIX, ALERTS_FORMAT, TOPIC_ALERTS_ECS, TOPIC_ALERTS_CEF,
       SYSLOG_ENABLED, SYSLOG_HOST, SYSLOG_PORT, SYSLOG_PROTOCOL, SYSLOG_FORMAT, SYSLOG_FACILITY, SYSLOG_HOSTNAME,
       SYSLOG_APP_NAME, SYSLOG_MIN_SEVERITY, SYSLOG_MAX_MESSAGE_BYTES, SYSLOG_CONNECT_TIMEOUT, SYSLOG_TRUSTSTORE,
       SYSLOG_TRUSTSTORE_PASSWORD, SYSLOG_KEYSTORE, SYSLOG_KEYSTORE_PASSWORD, SYSLOG_VERIFY_HOSTNAME, GEO_DIR, GEO_CITY_V4, GEO_CITY_V6, GEO_ASN_V4,

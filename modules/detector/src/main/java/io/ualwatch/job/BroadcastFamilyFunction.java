@@ -42,7 +42,7 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
 
   private final Family family;
   private final HashMap<String, String> config;
-  private transient FlinkEntityStore store;
+  private transient FlinkStateStore store;
   private transient Config base;
   private transient AppCatalog apps;
   private transient DetectionSettings settings;
@@ -58,8 +58,9 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
 
   @Override
   public void open(OpenContext openContext) {
-    store = new FlinkEntityStore(getRuntimeContext(), family.slots());
     base = UalwatchOptions.of(config);
+    store = FlinkStateStore.of(getRuntimeContext(), family,
+        base.get(io.ualwatch.config.JobOptions.STATE_PACKED_FAMILIES).contains(family.name()));
     apps = AppCatalog.bundled();
     settings = new DetectionSettings(base, apps);
     var g = getRuntimeContext().getMetricGroup().addGroup("ualwatch");
@@ -89,7 +90,9 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
     };
     return new DetectContext() {
       @Override public long watermark() { return timers.currentWatermark(); }
-      @Override public void registerTimer(long time) { timers.registerEventTimeTimer(time); }
+      @Override public void registerTimer(long time) {
+        if (store.timerNeeded(time)) timers.registerEventTimeTimer(time);
+      }
       @Override public void emit(Alert a) {
         alerts.inc();
         out.collect(AlertCodec.INSTANCE.fromBytes(AlertCodec.INSTANCE.toBytes(a)));
@@ -102,13 +105,18 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
   @Override
   public void processElement(KeyedEvent e, ReadOnlyContext c, Collector<Alert> out) throws Exception {
     DetectionSettings s = settings(c.getBroadcastState(CONTROL));
+    store.begin();
     family.onEvent(e.key, e.event, store, ctx(c.getBroadcastState(FACTS), s, c.timerService(), out));
+    store.flush();
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext c, Collector<Alert> out) throws Exception {
     DetectionSettings s = settings(c.getBroadcastState(CONTROL));
+    store.begin();
+    store.timerFired(timestamp);
     family.onTimer(c.getCurrentKey(), timestamp, store, ctx(c.getBroadcastState(FACTS), s, c.timerService(), out));
+    store.flush();
   }
 
   @Override

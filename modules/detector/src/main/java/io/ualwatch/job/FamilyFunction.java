@@ -19,7 +19,7 @@ public final class FamilyFunction extends KeyedProcessFunction<String, KeyedEven
   private static final long serialVersionUID = 1L;
   private final Family family;
   private final HashMap<String, String> config;
-  private transient FlinkEntityStore store;
+  private transient FlinkStateStore store;
   private transient DetectionSettings settings;
   private transient Counter alerts;
 
@@ -30,15 +30,19 @@ public final class FamilyFunction extends KeyedProcessFunction<String, KeyedEven
 
   @Override
   public void open(OpenContext openContext) {
-    store = new FlinkEntityStore(getRuntimeContext(), family.slots());
-    settings = new DetectionSettings(UalwatchOptions.of(config), AppCatalog.bundled());
+    var options = UalwatchOptions.of(config);
+    store = FlinkStateStore.of(getRuntimeContext(), family,
+        options.get(io.ualwatch.config.JobOptions.STATE_PACKED_FAMILIES).contains(family.name()));
+    settings = new DetectionSettings(options, AppCatalog.bundled());
     alerts = getRuntimeContext().getMetricGroup().addGroup("ualwatch").counter("alerts_emitted");
   }
 
   private DetectContext ctx(KeyedProcessFunction<String, KeyedEvent, Alert>.Context c, Collector<Alert> out) {
     return new DetectContext() {
       @Override public long watermark() { return c.timerService().currentWatermark(); }
-      @Override public void registerTimer(long time) { c.timerService().registerEventTimeTimer(time); }
+      @Override public void registerTimer(long time) {
+        if (store.timerNeeded(time)) c.timerService().registerEventTimeTimer(time);
+      }
       @Override public void emit(Alert a) {
         alerts.inc();
         out.collect(AlertCodec.INSTANCE.fromBytes(AlertCodec.INSTANCE.toBytes(a)));
@@ -49,11 +53,16 @@ public final class FamilyFunction extends KeyedProcessFunction<String, KeyedEven
 
   @Override
   public void processElement(KeyedEvent e, Context c, Collector<Alert> out) {
+    store.begin();
     family.onEvent(e.key, e.event, store, ctx(c, out));
+    store.flush();
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext c, Collector<Alert> out) {
+    store.begin();
+    store.timerFired(timestamp);
     family.onTimer(c.getCurrentKey(), timestamp, store, ctx(c, out));
+    store.flush();
   }
 }

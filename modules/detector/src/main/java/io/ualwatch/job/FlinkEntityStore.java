@@ -1,6 +1,5 @@
 package io.ualwatch.job;
 
-import io.ualwatch.detect.EntityStore;
 import io.ualwatch.detect.Slot;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +16,7 @@ import org.apache.flink.api.common.typeinfo.Types;
  * {@link EntityStore} over Flink keyed state: one {@code MapState<String, byte[]>} per slot, values in the
  * detectors' own compact encoding. The current key is whatever Flink set for the element or timer.
  */
-final class FlinkEntityStore implements EntityStore {
+final class FlinkEntityStore extends FlinkStateStore {
   private final Map<String, MapState<String, byte[]>> states = new HashMap<>();
 
   FlinkEntityStore(RuntimeContext ctx, List<Slot<?>> slots) {
@@ -77,6 +76,7 @@ final class FlinkEntityStore implements EntityStore {
     for (MapState<String, byte[]> m : states.values()) m.clear();
   }
 
+  @Override
   boolean isEmpty() throws Exception {
     for (MapState<String, byte[]> m : states.values()) {
       if (!m.isEmpty()) return false;

@@ -130,6 +130,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-scale", description = "Skip the parallelism-1 live run.")
   boolean noScale;
 
+  @Option(names = "--no-warm-up", description = "Skip the unmeasured live drain that warms the JVM (JIT) before "
+      + "the measured live runs; without it the first run pays the compilation of the broker's, Flink's and the "
+      + "job's code.")
+  boolean noWarmUp;
+
+  /** How long the unmeasured warm-up drain took (-1: none). */
+  private double warmUpSeconds = -1;
+
   @Option(names = "--no-orders", description = "Skip hunt over the same tenant written newest first and shuffled.")
   boolean noOrders;
 
@@ -245,6 +253,7 @@ final class BenchCommand implements Callable<Integer> {
     // ---- 3. live and 5. scale
     List<BenchLive.Result> live = new ArrayList<>();
     BenchLive.Preload preload = null;
+    warmUpSeconds = -1;
     double[] loadAfterLive = null;
     if (!noLive) {
       try (BenchLive l = BenchLive.start(data.resolve("live"), config, err)) {
@@ -252,6 +261,11 @@ final class BenchCommand implements Callable<Integer> {
         preload = l.preload(sim);
         err.printf(Locale.ROOT, "bench: live: %,d records (%.0f MB) appended in %.1f s%n", preload.records(),
             preload.bytes() / 1e6, preload.seconds());
+        if (!noWarmUp) {
+          BenchLive.Result w = l.run(new BenchLive.Spec("warm-up", JobOptions.Delivery.AT_LEAST_ONCE, 2, ckpt, 0,
+              probeRate, null, timeout, stateBackend), sim);
+          warmUpSeconds = w.drainSeconds();
+        }
         live.add(l.run(new BenchLive.Spec("eo-p2", JobOptions.Delivery.EXACTLY_ONCE, 2, ckpt, probes, probeRate,
             profileDir, timeout, stateBackend), sim));
         live.add(l.run(new BenchLive.Spec("alo-p2", JobOptions.Delivery.AT_LEAST_ONCE, 2, ckpt, probes, probeRate, null,
@@ -707,7 +721,7 @@ final class BenchCommand implements Callable<Integer> {
     r.add("");
     r.add("- machine: " + machine.oneLine());
     r.add("- command: `ualwatch bench" + (quick ? " --quick" : "") + " --mailboxes " + s.mailboxes() + " --days " + s.days()
-        + " --seed " + s.seed() + (noLive ? " --no-live" : "") + (noScale ? " --no-scale" : "") + (noOrders ? " --no-orders" : "")
+        + " --seed " + s.seed() + (noLive ? " --no-live" : "") + (noScale ? " --no-scale" : "") + (noWarmUp ? " --no-warm-up" : "") + (noOrders ? " --no-orders" : "")
         + " --checkpoint-interval " + Durations.format(ckpt) + (stateBackend != null ? " --state-backend " + stateBackend : "")
         + "`, total " + String.format(Locale.ROOT, "%.0f s", totalSeconds));
     r.add(String.format(Locale.ROOT, "- tenant: %,d mailboxes × %d days from %s, seed %d, %d injected attacks (%s); "
@@ -824,7 +838,11 @@ final class BenchCommand implements Callable<Integer> {
           + "`numRecordsIn` of the de-duplication operator, between 10 %% and 90 %% of the records (job start-up and tail "
           + "excluded). Latency: probes (a sign-in from home, then a mailbox read with the same new token from a hosting "
           + "network, which fires token-multi-network on arrival) sent at %.0f/s after the drain; from the producer's "
-          + "send of the second record (linger 0, acks=all) to its alert's receipt by a read_committed consumer.",
+          + "send of the second record (linger 0, acks=all) to its alert's receipt by a read_committed consumer."
+          + (warmUpSeconds >= 0 ? String.format(Locale.ROOT, " Before the measured runs, one unmeasured at-least-once "
+              + "drain of the same records (%.1f s) warms the JVM: in a cold process the JIT compilers took 30 %%%% of the CPU "
+              + "during the first drain (async-profiler), which a live job pays once, not per record.", warmUpSeconds)
+              : " No warm-up drain (--no-warm-up): the first run pays the JIT compilation."),
           preload.records(), preload.seconds(), probeRate));
       for (BenchLive.Result x : live) {
         List<String> tenths = new ArrayList<>();

@@ -38,6 +38,7 @@ public final class ParseFunction extends ProcessFunction<ParsedRecord, AuditEven
   public void processElement(ParsedRecord r, Context ctx, Collector<AuditEvent> out) {
     if (r.event != null) {
       parsed.inc();
+      r.event.raw = null; // the raw text is for dead letters only: not carried into the shuffles
       out.collect(r.event);
     } else if (r.dead != null) {
       rejected.inc();

@@ -130,8 +130,12 @@ public final class UalwatchJob {
   public static void buildFrom(DataStream<ParsedRecord> source, DataStream<TenantFact> control,
       List<AlertSink> alertSinks, Sink<DeadLetter> deadLetters, Config config) {
     Map<String, String> cfg = new HashMap<>(config.explicitValues());
+    // Chained operators hand each other the same object instead of a copy per hop (and per output of the
+    // five-way route): no operator keeps a reference to its input past processing it, and what an operator
+    // changes in an event (enrichment adds the geo fields) is meant for every operator after it.
+    source.getExecutionEnvironment().getConfig().enableObjectReuse();
     SingleOutputStreamOperator<AuditEvent> parsed = source
-        .process(new ParseFunction()).uid("parse").name("dead letters out");
+        .process(new ParseFunction()).returns(EventTypes.AUDIT_EVENT).uid("parse").name("dead letters out");
     DataStream<DeadLetter> rejected = parsed.getSideOutput(ParseFunction.DEAD_LETTERS);
     SingleOutputStreamOperator<TenantFact> checked = null;
     if (control != null) {
@@ -142,14 +146,14 @@ public final class UalwatchJob {
 
     DataStream<AuditEvent> events = parsed
         .keyBy(e -> e.tenantId + "|" + e.recordId)
-        .process(new DedupeFunction(config.get(JobOptions.DEDUPE_TTL)))
+        .process(new DedupeFunction(config.get(JobOptions.DEDUPE_TTL))).returns(EventTypes.AUDIT_EVENT)
         .uid("dedupe").name("de-duplicate by record id")
-        .map(new EnrichFunction(cfg))
+        .map(new EnrichFunction(cfg)).returns(EventTypes.AUDIT_EVENT)
         .uid("enrich").name("enrich: geo + ASN");
 
     for (Annotator a : DetectionGraph.annotators()) {
       events = events.keyBy(e -> AnnotatorFunction.keyOf(a, e))
-          .process(new AnnotatorFunction(a, cfg))
+          .process(new AnnotatorFunction(a, cfg)).returns(EventTypes.AUDIT_EVENT)
           .uid("annotate-" + a.name()).name("annotate: " + a.name());
     }
 
@@ -170,7 +174,7 @@ public final class UalwatchJob {
       var keyed = events
           .flatMap((AuditEvent e, org.apache.flink.util.Collector<KeyedEvent> c) ->
               f.keys(e, k -> c.collect(new KeyedEvent(k, e))))
-          .returns(KeyedEvent.class)
+          .returns(EventTypes.KEYED_EVENT)
           .uid("route-" + f.name()).name("route to " + f.name())
           .keyBy(k -> k.key);
       DataStream<Alert> out = f.needsTenantFacts()

@@ -6,7 +6,9 @@ import io.ualwatch.model.EventSource;
 import io.ualwatch.model.Geo;
 import io.ualwatch.model.NetworkClass;
 import io.ualwatch.model.Outcome;
+import java.io.DataInput;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -31,6 +33,13 @@ public final class EventCodec {
 
   public static void write(DataOutputStream out, AuditEvent e) throws IOException {
     out.writeByte(EVENT);
+    writeFields(out, e);
+  }
+
+  /**
+   * Every field of {@code e}, without the spill file's tag (the Flink job's network serializer uses this form).
+   */
+  public static void writeFields(DataOutput out, AuditEvent e) throws IOException {
     writeEnum(out, e.source);
     writeString(out, e.format);
     writeString(out, e.shape);
@@ -115,6 +124,11 @@ public final class EventCodec {
     if (tag == END) return null;
     if (tag < 0) throw new EOFException("spill file ends without its end mark (disk full or removed?)");
     if (tag != EVENT) throw new IOException("spill file is corrupt (tag " + tag + ")");
+    return readFields(in);
+  }
+
+  /** An event written by {@link #writeFields}. */
+  public static AuditEvent readFields(DataInput in) throws IOException {
     AuditEvent e = new AuditEvent();
     e.source = readEnum(in, EventSource.values());
     e.format = readString(in);
@@ -198,7 +212,7 @@ public final class EventCodec {
     return s == null ? 0 : 56 + 2L * s.length();
   }
 
-  private static void writeString(DataOutputStream out, String s) throws IOException {
+  private static void writeString(DataOutput out, String s) throws IOException {
     if (s == null) {
       out.writeInt(-1);
       return;
@@ -208,7 +222,7 @@ public final class EventCodec {
     out.write(b);
   }
 
-  private static String readString(DataInputStream in) throws IOException {
+  private static String readString(DataInput in) throws IOException {
     int n = in.readInt();
     if (n < 0) return null;
     byte[] b = new byte[n];
@@ -216,7 +230,7 @@ public final class EventCodec {
     return new String(b, StandardCharsets.UTF_8);
   }
 
-  private static void writeList(DataOutputStream out, List<String> l) throws IOException {
+  private static void writeList(DataOutput out, List<String> l) throws IOException {
     if (l == null) {
       out.writeInt(-1);
       return;
@@ -225,7 +239,7 @@ public final class EventCodec {
     for (String s : l) writeString(out, s);
   }
 
-  private static List<String> readList(DataInputStream in) throws IOException {
+  private static List<String> readList(DataInput in) throws IOException {
     int n = in.readInt();
     if (n < 0) return null;
     List<String> l = new ArrayList<>(n);
@@ -233,43 +247,43 @@ public final class EventCodec {
     return l;
   }
 
-  private static void writeEnum(DataOutputStream out, Enum<?> v) throws IOException {
+  private static void writeEnum(DataOutput out, Enum<?> v) throws IOException {
     out.writeByte(v == null ? -1 : v.ordinal());
   }
 
-  private static <E extends Enum<E>> E readEnum(DataInputStream in, E[] values) throws IOException {
+  private static <E extends Enum<E>> E readEnum(DataInput in, E[] values) throws IOException {
     int o = in.readByte();
     return o < 0 ? null : values[o];
   }
 
-  private static void writeInt(DataOutputStream out, Integer v) throws IOException {
+  private static void writeInt(DataOutput out, Integer v) throws IOException {
     out.writeBoolean(v != null);
     if (v != null) out.writeInt(v);
   }
 
-  private static Integer readInt(DataInputStream in) throws IOException {
+  private static Integer readInt(DataInput in) throws IOException {
     return in.readBoolean() ? in.readInt() : null;
   }
 
-  private static void writeBool(DataOutputStream out, Boolean v) throws IOException {
+  private static void writeBool(DataOutput out, Boolean v) throws IOException {
     out.writeByte(v == null ? -1 : v ? 1 : 0);
   }
 
-  private static Boolean readBool(DataInputStream in) throws IOException {
+  private static Boolean readBool(DataInput in) throws IOException {
     int b = in.readByte();
     return b < 0 ? null : b == 1;
   }
 
-  private static void writeDouble(DataOutputStream out, Double v) throws IOException {
+  private static void writeDouble(DataOutput out, Double v) throws IOException {
     out.writeBoolean(v != null);
     if (v != null) out.writeDouble(v);
   }
 
-  private static Double readDouble(DataInputStream in) throws IOException {
+  private static Double readDouble(DataInput in) throws IOException {
     return in.readBoolean() ? in.readDouble() : null;
   }
 
-  private static void writeInstant(DataOutputStream out, Instant t) throws IOException {
+  private static void writeInstant(DataOutput out, Instant t) throws IOException {
     out.writeBoolean(t != null);
     if (t != null) {
       out.writeLong(t.getEpochSecond());
@@ -277,7 +291,7 @@ public final class EventCodec {
     }
   }
 
-  private static Instant readInstant(DataInputStream in) throws IOException {
+  private static Instant readInstant(DataInput in) throws IOException {
     return in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
   }
 }

@@ -98,7 +98,13 @@ public final class Novelty {
       if (draft != null) carryOver(rule, draft, rebuilt, s);
       draft = rebuilt;
     }
-    boolean listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, rule.detail(e)), s.evidenceMax());
+    boolean listChanged;
+    if (active == null && draft.facts.containsKey(LEAN)) {
+      countOnly(draft, t);
+      listChanged = false;
+    } else {
+      listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, rule.detail(e)), s.evidenceMax());
+    }
     rule.fold(draft, e);
     draft.message = rule.message(draft);
     if (active != null) {
@@ -109,10 +115,47 @@ public final class Novelty {
     if (decided(draft, ctx.watermark()) && (!rule.requireMaturity() || mature(activity, d0, s))) {
       store.remove(rule.pending(), id);
       raise(rule, draft, store, ctx);
+    } else if (decided(draft, ctx.watermark()) && immatureForGood(d0, ctx.watermark(), s)) {
+      store.put(rule.pending(), id, lean(draft));
     } else {
       store.put(rule.pending(), id, draft);
     }
   }
+
+  /**
+   * True when an episode on {@code day} of an immature entity can no longer become mature from records within the
+   * out-of-orderness bound: maturity needs activity on a day up to {@code day − maturity}, and the watermark has
+   * passed the end of the last such day, so every record of those days that is not later than the bound has
+   * arrived. Such an episode still waits (a record much later than the bound may show earlier activity and raise
+   * it: alert ids do not depend on arrival order), but {@link #lean}.
+   */
+  public static boolean immatureForGood(int day, long watermark, DetectionSettings s) {
+    return watermark != Long.MIN_VALUE && watermark >= (day - (long) s.maturityDays() + 1) * DetectionSettings.DAY;
+  }
+
+  /**
+   * Fact of a waiting episode (never emitted): the episode's entity is immature for good (see
+   * {@link #immatureForGood}) and the draft keeps only its earliest record as evidence, the count going on; an
+   * episode on a mailbox's or user's first days waits for the whole retention window in case a record much later than
+   * the bound shows earlier activity, and its 20 evidence records were half of an idle user's waiting state. Raised
+   * after all, it lists the earliest record and those after it.
+   */
+  public static final String LEAN = "lean";
+
+  /** Marks {@code draft} lean and keeps only its earliest evidence record. */
+  public static Alert lean(Alert draft) {
+    draft.facts.put(LEAN, "1");
+    if (draft.evidence.size() > 1) draft.evidence.subList(1, draft.evidence.size()).clear();
+    return draft;
+  }
+
+  /** Counts a record of a lean draft without listing it. */
+  public static void countOnly(Alert draft, long t) {
+    draft.evidenceCount++;
+    draft.firstSeen = Math.min(draft.firstSeen, t);
+    draft.lastSeen = Math.max(draft.lastSeen, t);
+  }
+
 
   /**
    * Fact of a waiting episode (never emitted): the event time the watermark must reach before the episode is
@@ -141,7 +184,8 @@ public final class Novelty {
   }
 
   private static void raise(Rule rule, Alert draft, EntityStore store, DetectContext ctx) {
-    draft.facts.remove(DECIDE_AT); // a waiting mark, not a fact of the alert
+    draft.facts.remove(DECIDE_AT); // waiting marks, not facts of the alert
+    draft.facts.remove(LEAN);
     if (draft.severity.compareTo(rule.minSeverity(ctx.settings())) >= 0) AlertLedger.upsert(store, draft, ctx);
   }
 
@@ -153,12 +197,18 @@ public final class Novelty {
     DetectionSettings s = ctx.settings();
     long now = Math.max(time, ctx.watermark());
     List<Alert> ready = new ArrayList<>();
+    List<String> immature = new ArrayList<>();
+    long wm = ctx.watermark();
     store.forEach(rule.pending(), (id, p) -> {
-      if (p.ruleId.equals(rule.ruleId()) && decided(p, now)
-          && (!rule.requireMaturity() || mature(activity, DetectionSettings.dayOf(p.time), s))) {
-        ready.add(p);
-      }
+      if (!p.ruleId.equals(rule.ruleId()) || !decided(p, now)) return;
+      int day = DetectionSettings.dayOf(p.time);
+      if (!rule.requireMaturity() || mature(activity, day, s)) ready.add(p);
+      else if (immatureForGood(day, wm, s)) immature.add(id);
     });
+    for (String id : immature) {
+      Alert p = store.get(rule.pending(), id);
+      if (!p.facts.containsKey(LEAN)) store.put(rule.pending(), id, lean(p));
+    }
     ready.sort(Comparator.comparing(a -> a.id));
     for (Alert p : ready) {
       store.remove(rule.pending(), p.id);

@@ -121,7 +121,13 @@ public final class MailboxSyncNewContext implements java.io.Serializable {
     Alert draft = active != null ? active : store.get(MailboxFamily.PENDING, id);
     draft = Drafts.earliest(draft, e, () -> build(id, bucket, e, app, network, place, d0, s), s.evidenceMax(),
         MailboxSyncNewContext::carry);
-    boolean listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, folderDetail(e)), s.evidenceMax());
+    boolean listChanged;
+    if (active == null && draft.facts.containsKey(Novelty.LEAN)) {
+      Novelty.countOnly(draft, t);
+      listChanged = false;
+    } else {
+      listChanged = AlertLedger.addEvidence(draft, AlertLedger.evidenceOf(e, folderDetail(e)), s.evidenceMax());
+    }
     addFolders(draft, e.folders);
     apply(draft, f, s);
     if (active != null) {
@@ -133,7 +139,10 @@ public final class MailboxSyncNewContext implements java.io.Serializable {
     if (Novelty.decided(draft, ctx.watermark()) && Novelty.mature(activity, d0, s)) {
       store.remove(MailboxFamily.PENDING, id);
       draft.facts.remove(Novelty.DECIDE_AT);
+      draft.facts.remove(Novelty.LEAN);
       AlertLedger.upsert(store, draft, ctx);
+    } else if (Novelty.decided(draft, ctx.watermark()) && Novelty.immatureForGood(d0, ctx.watermark(), s)) {
+      store.put(MailboxFamily.PENDING, id, Novelty.lean(draft));
     } else {
       store.put(MailboxFamily.PENDING, id, draft);
     }
@@ -152,15 +161,22 @@ public final class MailboxSyncNewContext implements java.io.Serializable {
 
   private void raiseReady(Spans activity, long now, EntityStore store, DetectContext ctx) {
     List<Alert> ready = new ArrayList<>();
+    List<String> immature = new ArrayList<>();
+    long wm = ctx.watermark();
     store.forEach(MailboxFamily.PENDING, (id, p) -> {
-      if (p.ruleId.equals(ID) && Novelty.decided(p, now) && Novelty.mature(activity, episodeDay(p), ctx.settings())) {
-        ready.add(p);
-      }
+      if (!p.ruleId.equals(ID) || !Novelty.decided(p, now)) return;
+      if (Novelty.mature(activity, episodeDay(p), ctx.settings())) ready.add(p);
+      else if (Novelty.immatureForGood(episodeDay(p), wm, ctx.settings())) immature.add(id);
     });
+    for (String id : immature) {
+      Alert p = store.get(MailboxFamily.PENDING, id);
+      if (!p.facts.containsKey(Novelty.LEAN)) store.put(MailboxFamily.PENDING, id, Novelty.lean(p));
+    }
     ready.sort((x, y) -> x.id.compareTo(y.id));
     for (Alert p : ready) {
       store.remove(MailboxFamily.PENDING, p.id);
       p.facts.remove(Novelty.DECIDE_AT);
+      p.facts.remove(Novelty.LEAN);
       AlertLedger.upsert(store, p, ctx);
     }
   }

@@ -812,7 +812,7 @@ final class BenchCommand implements Callable<Integer> {
     r.add("| 4 | largest state slots after the run, bytes per user | " + topSlots(h.slots(), h.users(), 5) + " | – | – | – |");
     r.add(String.format(Locale.ROOT, "| 4 | de-duplication ids held (%s TTL) | %,d record ids | – | – | – |", "8 d", h.dedupeIds()));
     if (eo != null && eo.checkpointBytes() > 0) {
-      r.add(String.format(Locale.ROOT, "| 4 | live exactly-once: last checkpoint (%s, full, after %,d records) ÷ users | %s bytes per user (checkpoint %d, %s; includes de-duplication ids and source offsets) | – | – | – |",
+      r.add(String.format(Locale.ROOT, "| 4 | live exactly-once: last checkpoint (%s; its directory plus the shared files of incremental checkpoints, after %,d records) ÷ users | %s bytes per user (checkpoint %d, %s; includes de-duplication ids and source offsets; RocksDB files uncompressed) | – | – | – |",
           stateBackend == null ? "RocksDB" : stateBackend, eo.records(), n0((double) eo.checkpointBytes() / s.mailboxes()), eo.checkpointId(), mb(eo.checkpointBytes())));
     }
     if (eo1 != null && eo != null) {

@@ -705,7 +705,7 @@ final class BenchCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.0f %%", 100 * v);
   }
 
-  private static String mb(long b) {
+  static String mb(long b) {
     return String.format(Locale.ROOT, "%,.0f MB", b / 1e6);
   }
 
@@ -848,9 +848,9 @@ final class BenchCommand implements Callable<Integer> {
         List<String> tenths = new ArrayList<>();
         for (double t : x.tenths()) tenths.add(n0(t));
         r.add(String.format(Locale.ROOT, "- live %s: load average %s → %s; records/s over each tenth of the drain (in event-time "
-            + "order, so the state grows from first to last): %s; busiest tasks at mid-drain: %s; alerts: %s",
+            + "order, so the state grows from first to last): %s; busiest tasks at mid-drain: %s; %s; alerts: %s",
             x.spec().name(), load(x.loadBefore()), load(x.loadAfter()), String.join(", ", tenths),
-            x.busiest().isEmpty() ? "–" : String.join("; ", x.busiest()), parity(x, h.alerts())));
+            x.busiest().isEmpty() ? "–" : String.join("; ", x.busiest()), x.flow(), parity(x, h.alerts())));
       }
     }
     addProfile(r, "hunt", h.profile());

@@ -75,7 +75,8 @@ final class BenchLive implements AutoCloseable {
   /** What a run measured. */
   record Result(Spec spec, long records, double drainSeconds, double rate, boolean rateFromWholeDrain,
       List<String> busiest, double[] tenths, long[] latencyMs, int probesSent, int probesMatched, long checkpointBytes,
-      long checkpointId, Map<String, AlertState> alerts, long tenantEnd, double[] loadBefore, double[] loadAfter, List<String> profile) {
+      long checkpointId, Map<String, AlertState> alerts, long tenantEnd, double[] loadBefore, double[] loadAfter, List<String> profile,
+      String flow) {
     long percentile(double p) {
       if (latencyMs.length == 0) return -1;
       int i = (int) Math.ceil(p / 100.0 * latencyMs.length) - 1;
@@ -248,6 +249,7 @@ final class BenchLive implements AutoCloseable {
         whole = true;
       }
       quiesce(jobId);
+      String flow = flow(jobId, records, drain);
       if (profile != null) profileSummary = profile.stopAndSummarise(12);
       log.printf(Locale.ROOT, "bench: live %s: drained %,d records in %.1f s (%,.0f records/s)%n", tag, records, drain, rate);
 
@@ -299,7 +301,7 @@ final class BenchLive implements AutoCloseable {
       long[] ckpt = lastCheckpoint(runDir.resolve("checkpoints").resolve(jobId));
       double[] loadAfter = BenchCommand.loadAverage();
       return new Result(spec, records, drain, rate, whole, busiest, tenths, lat, spec.probes(), lat.length, ckpt[1], ckpt[0],
-          tail.alerts(), tenantEnd, loadBefore, loadAfter, profileSummary);
+          tail.alerts(), tenantEnd, loadBefore, loadAfter, profileSummary, flow);
     } finally {
       if (profile != null) profile.close();
       tail.close();
@@ -309,6 +311,25 @@ final class BenchLive implements AutoCloseable {
 
   private static String delivery(JobOptions.Delivery d) {
     return d.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * Bytes written to the network by every task per raw record (all the shuffles: records to de-duplication, to
+   * the annotator, to each family, alerts to the sink), and records in per operator over the drain (records/s of
+   * the drain's wall time), busiest first.
+   */
+  private static String flow(String jobId, long records, double drainSeconds) {
+    long bytes = BenchMetrics.taskCounterSum(jobId, "numBytesOut");
+    List<Map.Entry<String, Long>> ops = new ArrayList<>(BenchMetrics.perOperator(jobId, "numRecordsIn").entrySet());
+    ops.removeIf(e -> e.getValue() <= 0 || e.getKey().startsWith("Source:"));
+    ops.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, Long> e : ops.subList(0, Math.min(12, ops.size()))) {
+      parts.add(String.format(Locale.ROOT, "%s %,.0f", e.getKey(), e.getValue() / Math.max(drainSeconds, 0.05)));
+    }
+    return String.format(Locale.ROOT, "bytes shuffled per record %,.0f (%s in all); records in per operator per "
+        + "second of the drain: %s", records == 0 ? 0.0 : (double) bytes / records,
+        BenchCommand.mb(bytes), String.join(", ", parts));
   }
 
   /**

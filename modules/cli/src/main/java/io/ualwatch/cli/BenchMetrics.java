@@ -61,6 +61,28 @@ public final class BenchMetrics {
     return sum;
   }
 
+  /** Sum of a task-level counter (e.g. numBytesOut: bytes a task wrote to the network) over every task of a job. */
+  static long taskCounterSum(String jobId, String name) {
+    long sum = 0;
+    for (Entry e : METRICS.values()) {
+      if (e.metric() instanceof Counter c && e.name().equals(name) && jobId.equals(e.job()) && e.operator() == null) {
+        sum += c.getCount();
+      }
+    }
+    return sum;
+  }
+
+  /** A counter summed over the subtasks of each operator of a job: operator name → count. */
+  static Map<String, Long> perOperator(String jobId, String name) {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    for (Entry e : METRICS.values()) {
+      if (e.metric() instanceof Counter c && e.name().equals(name) && jobId.equals(e.job()) && e.operator() != null) {
+        m.merge(e.operator(), c.getCount(), Long::sum);
+      }
+    }
+    return m;
+  }
+
   /** Every counter of a job, "operator (subtask) name" → count (for diagnostics). */
   static Map<String, Long> counters(String jobId) {
     Map<String, Long> m = new java.util.TreeMap<>();
@@ -105,7 +127,8 @@ public final class BenchMetrics {
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-      if (!name.equals("numRecordsIn") && !name.equals("numRecordsOut") && !name.endsWith("TimeMsPerSecond")) return;
+      if (!name.equals("numRecordsIn") && !name.equals("numRecordsOut") && !name.equals("numBytesOut")
+          && !name.endsWith("TimeMsPerSecond")) return;
       Map<String, String> v = group.getAllVariables();
       METRICS.put(group.getMetricIdentifier(name) + "#" + System.identityHashCode(metric),
           new Entry(name, v.get("<job_id>"), v.get("<task_name>"), v.get("<operator_name>"), v.get("<subtask_index>"),

@@ -136,7 +136,7 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
     a.sessionId = Codecs.readString(in);
     if (in.readBoolean()) a.source = readEndpointV2(in, a.time);
     int ne = Codecs.readVarInt(in);
-    if ((flags & 128) != 0 && ne > 0) a.endpoints.add(copyOf(a.source));
+    if ((flags & 128) != 0 && ne > 0) a.endpoints.add(a.source.at(a.source.time));
     while (a.endpoints.size() < ne) a.endpoints.add(readEndpointV2(in, a.time));
     a.message = Codecs.readString(in);
     a.baseline = Codecs.readString(in);
@@ -219,19 +219,6 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
         && x.time == y.time && (x.latitude == null) == (x.longitude == null);
   }
 
-  private static Endpoint copyOf(Endpoint e) {
-    Endpoint c = new Endpoint();
-    c.ip = e.ip;
-    c.country = e.country;
-    c.city = e.city;
-    c.latitude = e.latitude;
-    c.longitude = e.longitude;
-    c.asn = e.asn;
-    c.asOrg = e.asOrg;
-    c.network = e.network;
-    c.time = e.time;
-    return c;
-  }
 
   static void writeEndpointV2(DataOutput out, Endpoint e, long base) throws IOException {
     Codecs.writeString(out, e.ip);

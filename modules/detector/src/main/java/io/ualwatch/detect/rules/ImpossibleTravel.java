@@ -125,8 +125,8 @@ public final class ImpossibleTravel implements java.io.Serializable {
     a.tenantId = key.substring(0, key.indexOf('|'));
     a.user = key.substring(key.indexOf('|') + 1);
     a.time = tr.time();
-    Endpoint e1 = copy(from.first, tr.earlierTime());
-    Endpoint e2 = copy(to.first, tr.time());
+    Endpoint e1 = from.first.at(tr.earlierTime());
+    Endpoint e2 = to.first.at(tr.time());
     a.source = e2;
     a.endpoints.add(e1);
     a.endpoints.add(e2);
@@ -181,17 +181,4 @@ public final class ImpossibleTravel implements java.io.Serializable {
     return h < 1 ? Math.round(h * 60) + " min" : String.format(Locale.ROOT, "%.1f h", h);
   }
 
-  private static Endpoint copy(Endpoint e, long time) {
-    Endpoint c = new Endpoint();
-    c.ip = e.ip;
-    c.country = e.country;
-    c.city = e.city;
-    c.latitude = e.latitude;
-    c.longitude = e.longitude;
-    c.asn = e.asn;
-    c.asOrg = e.asOrg;
-    c.network = e.network;
-    c.time = time;
-    return c;
-  }
 }

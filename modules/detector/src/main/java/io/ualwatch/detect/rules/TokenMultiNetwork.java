@@ -122,8 +122,8 @@ public final class TokenMultiNetwork implements java.io.Serializable {
     a.appName = later.app == null ? null : s.apps().name(later.app);
     if (session) a.sessionId = parts[2];
     else a.tokenId = parts[2];
-    Endpoint first = copy(earlier.first, tr.earlierTime());
-    Endpoint second = copy(later.first, tr.time());
+    Endpoint first = earlier.first.at(tr.earlierTime());
+    Endpoint second = later.first.at(tr.time());
     a.source = second;
     a.endpoints.add(first);
     a.endpoints.add(second);
@@ -168,19 +168,6 @@ public final class TokenMultiNetwork implements java.io.Serializable {
     return n.first != null && ("hosting".equals(n.first.network) || "vpn".equals(n.first.network));
   }
 
-  private static Endpoint copy(Endpoint e, long time) {
-    Endpoint c = new Endpoint();
-    c.ip = e.ip;
-    c.country = e.country;
-    c.city = e.city;
-    c.latitude = e.latitude;
-    c.longitude = e.longitude;
-    c.asn = e.asn;
-    c.asOrg = e.asOrg;
-    c.network = e.network;
-    c.time = time;
-    return c;
-  }
 
   private static String networks(List<NetObs> nets, long bucket, DetectionSettings s) {
     List<String> l = new ArrayList<>();

@@ -13,4 +13,19 @@ public class Endpoint {
   public long time;
 
   public Endpoint() {}
+
+  /** A copy of this endpoint with another time. */
+  public Endpoint at(long time) {
+    Endpoint c = new Endpoint();
+    c.ip = ip;
+    c.country = country;
+    c.city = city;
+    c.latitude = latitude;
+    c.longitude = longitude;
+    c.asn = asn;
+    c.asOrg = asOrg;
+    c.network = network;
+    c.time = time;
+    return c;
+  }
 }

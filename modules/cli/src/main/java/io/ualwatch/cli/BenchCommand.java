@@ -828,7 +828,7 @@ final class BenchCommand implements Callable<Integer> {
         + "Heap: the largest heap in use right after any garbage collection (GC notifications), and the sum of the heap "
         + "pools' peak usage (an upper bound). CPU: the process's CPU time.");
     r.add("- state: encoded bytes (keys, slot sub-keys, values, as the RocksDB backend stores them, without RocksDB's "
-        + "own overhead) of every family and annotator after the last record, before the end of input fires the timers. "
+        + "own overhead) of every family and of the tenant app days after the last record, before the end of input fires the timers. "
         + "Idle users: a fresh engine gets one working day of " + idle.users() + " users, then the watermark moves on.");
     if (!live.isEmpty()) {
       r.add(String.format(Locale.ROOT, "- live: one embedded broker (in this JVM) holds the tenant (%,d records appended in %.1f s); "

@@ -314,8 +314,8 @@ final class BenchLive implements AutoCloseable {
   }
 
   /**
-   * Bytes written to the network by every task per raw record (all the shuffles: records to de-duplication, to
-   * the annotator, to each family, alerts to the sink), and records in per operator over the drain (records/s of
+   * Bytes written to the network by every task per raw record (all the shuffles: records to de-duplication and
+   * to each family, tenant facts, alerts to the sink), and records in per operator over the drain (records/s of
    * the drain's wall time), busiest first.
    */
   private static String flow(String jobId, long records, double drainSeconds) {

@@ -15,7 +15,6 @@ import io.ualwatch.detect.rules.MfaChangeThenRiskyAccess;
 import io.ualwatch.detect.rules.MailboxSyncNewContext;
 import io.ualwatch.detect.rules.MailboxThrottled;
 import io.ualwatch.detect.rules.NewCountry;
-import io.ualwatch.detect.rules.TenantAppPrevalence;
 import io.ualwatch.detect.rules.TokenFamily;
 import io.ualwatch.detect.rules.TokenMultiNetwork;
 import io.ualwatch.detect.rules.TokenWithoutSignIn;
@@ -23,16 +22,12 @@ import io.ualwatch.detect.rules.UserFamily;
 import java.util.List;
 
 /**
- * The detection graph, declared once: annotators run first (in order), then every family sees every
- * event. The Flink job and the local engine both build themselves from this list, so live, replay and
+ * The detection graph, declared once: every family sees every event (and the tenant facts, when it asks
+ * for them). The Flink job and the local engine both build themselves from this list, so live, replay and
  * tests run the same logic.
  */
 public final class DetectionGraph {
   private DetectionGraph() {}
-
-  public static List<Annotator> annotators() {
-    return List.of(new TenantAppPrevalence());
-  }
 
   public static List<Family> families() {
     return List.of(new MailboxFamily(), new TokenFamily(), new UserFamily(), new AppConsentFamily(), new AppFamily());

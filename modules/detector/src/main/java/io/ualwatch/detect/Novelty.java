@@ -47,6 +47,13 @@ public final class Novelty {
     /** Folds a record of the episode into the alert (counts, flags that raise severity). */
     void fold(Alert a, AuditEvent e);
 
+    /**
+     * Called just before a decided episode is raised, when the watermark has passed its earliest record: facts
+     * that depended on records still on their way when the draft was built (e.g. tenant-wide ones) can be
+     * settled now, independently of arrival order. The message is rebuilt afterwards.
+     */
+    default void settle(Alert draft, DetectContext ctx) {}
+
     /** Carries rule-specific facts over when the facts are rebuilt from an earlier record. */
     default void carry(Alert from, Alert to) {}
 
@@ -186,6 +193,8 @@ public final class Novelty {
   private static void raise(Rule rule, Alert draft, EntityStore store, DetectContext ctx) {
     draft.facts.remove(DECIDE_AT); // waiting marks, not facts of the alert
     draft.facts.remove(LEAN);
+    rule.settle(draft, ctx);
+    draft.message = rule.message(draft);
     if (draft.severity.compareTo(rule.minSeverity(ctx.settings())) >= 0) AlertLedger.upsert(store, draft, ctx);
   }
 

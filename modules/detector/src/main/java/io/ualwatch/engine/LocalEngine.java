@@ -1,6 +1,5 @@
 package io.ualwatch.engine;
 
-import io.ualwatch.detect.Annotator;
 import io.ualwatch.detect.DetectContext;
 import io.ualwatch.detect.DetectionGraph;
 import io.ualwatch.detect.DetectionSettings;
@@ -18,7 +17,7 @@ import java.util.function.Consumer;
 /**
  * Runs the detection graph over a bounded input in one thread with in-memory state: the engine behind
  * `hunt`, the scenario tests and the benchmarks. Same stages, same logic as the Flink job: de-duplicate by
- * record id, enrich, annotate, detect. Event-time watermarks follow the same rule (highest event time seen
+ * record id, enrich, tenant facts, detect. Event-time watermarks follow the same rule (highest event time seen
  * minus the out-of-orderness bound), and at the end of input the watermark jumps to +∞ so that pending
  * timers resolve, as Flink does at the end of a bounded source.
  */
@@ -26,9 +25,7 @@ public final class LocalEngine {
   private final DetectionSettings settings;
   private final Enricher enricher;
   private final Consumer<Alert> alerts;
-  private final List<Annotator> annotators = DetectionGraph.annotators();
   private final List<Family> families = DetectionGraph.families();
-  private final List<Map<String, InMemoryStore>> annotatorState = new ArrayList<>();
   private final List<Map<String, InMemoryStore>> familyState = new ArrayList<>();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   /** The timers in {@link #timers}, to register each (stage, key, time) once as Flink does. */
@@ -72,7 +69,6 @@ public final class LocalEngine {
     this.outOfOrdernessMs = outOfOrdernessMs;
     this.copyOnAccess = copyOnAccess;
     this.dedupe = new Dedupe(dedupeTtlMs);
-    for (int i = 0; i < annotators.size(); i++) annotatorState.add(new HashMap<>());
     for (int i = 0; i < families.size(); i++) familyState.add(new HashMap<>());
   }
 
@@ -85,19 +81,12 @@ public final class LocalEngine {
     events++;
     e.raw = null; // as in the job: the raw text is not carried past de-duplication
     if (enricher != null) enricher.enrich(e);
-    for (int i = 0; i < annotators.size(); i++) {
-      Annotator a = annotators.get(i);
-      String key = a.key(e);
-      if (key == null) continue;
-      InMemoryStore store = annotatorState.get(i).computeIfAbsent(key, k -> new InMemoryStore(copyOnAccess));
-      a.annotate(key, e, store, ctx(i, key));
-      if (store.isEmpty()) annotatorState.get(i).remove(key);
-    }
+    String app = e.effectiveClientApp();
+    if (app != null && e.isMailAccess()) facts.addAppDay(e.tenantId, app, DetectionSettings.dayOf(e.eventTime.toEpochMilli()));
     if (e.isSignIn()) facts.addSignIn(e.tenantId, e.eventTime.toEpochMilli());
-    int base = annotators.size();
     for (int i = 0; i < families.size(); i++) {
       Family f = families.get(i);
-      final int stage = base + i;
+      final int stage = i;
       final Map<String, InMemoryStore> state = familyState.get(i);
       f.keys(e, key -> {
         InMemoryStore store = state.computeIfAbsent(key, k -> new InMemoryStore(copyOnAccess));
@@ -130,19 +119,11 @@ public final class LocalEngine {
   }
 
   private void fire(Timer t) {
-    int base = annotators.size();
-    if (t.stage < base) {
-      InMemoryStore store = annotatorState.get(t.stage).get(t.key);
-      if (store == null) return;
-      annotators.get(t.stage).onTimer(t.key, t.time, store, ctx(t.stage, t.key));
-      if (store.isEmpty()) annotatorState.get(t.stage).remove(t.key);
-    } else {
-      int i = t.stage - base;
-      InMemoryStore store = familyState.get(i).get(t.key);
-      if (store == null) return;
-      families.get(i).onTimer(t.key, t.time, store, ctx(t.stage, t.key));
-      if (store.isEmpty()) familyState.get(i).remove(t.key);
-    }
+    int i = t.stage;
+    InMemoryStore store = familyState.get(i).get(t.key);
+    if (store == null) return;
+    families.get(i).onTimer(t.key, t.time, store, ctx(t.stage, t.key));
+    if (store.isEmpty()) familyState.get(i).remove(t.key);
   }
 
   private DetectContext ctx(int stage, String key) {
@@ -178,9 +159,31 @@ public final class LocalEngine {
     };
   }
 
-  /** Hours with sign-ins per tenant (what the job broadcasts to the detectors). */
+  /** Name of the tenant-app-days stage in the state figures. */
+  public static final String TENANT_APP_DAYS = "tenant-app";
+
+  /** Hours with sign-ins and days an app read mail, per tenant (what the job broadcasts to the detectors). */
   static final class FactsStore implements io.ualwatch.detect.TenantFacts {
     private final Map<String, java.util.Set<Integer>> hours = new HashMap<>();
+    /** tenant|app → days it read mail. */
+    final Map<String, java.util.Set<Integer>> appDays = new HashMap<>();
+
+    void addAppDay(String tenant, String app, int day) {
+      appDays.computeIfAbsent(tenant + "|" + app, k -> new java.util.HashSet<>()).add(day);
+    }
+
+    @Override
+    public boolean appReadMailOn(String tenant, String app, int day) {
+      java.util.Set<Integer> d = appDays.get(tenant + "|" + app);
+      return d != null && d.contains(day);
+    }
+
+    /** As the job's keyed stage stores them: key, then 4 bytes per day. */
+    long appDayBytes() {
+      long n = 0;
+      for (Map.Entry<String, java.util.Set<Integer>> e : appDays.entrySet()) n += e.getKey().length() + 4L * e.getValue().size();
+      return n;
+    }
 
     void addSignIn(String tenant, long time) {
       hours.computeIfAbsent(tenant, t -> new java.util.HashSet<>()).add(DetectionSettings.hourOf(time));
@@ -208,7 +211,7 @@ public final class LocalEngine {
   /** Number of entities with state, per stage name. */
   public Map<String, Integer> entityCounts() {
     Map<String, Integer> m = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < annotators.size(); i++) m.put(annotators.get(i).name(), annotatorState.get(i).size());
+    m.put(TENANT_APP_DAYS, facts.appDays.size());
     for (int i = 0; i < families.size(); i++) m.put(families.get(i).name(), familyState.get(i).size());
     return m;
   }
@@ -227,14 +230,12 @@ public final class LocalEngine {
   }
 
   /**
-   * Encoded state bytes of every stage, annotators included, as {name → {entities, bytes}}: key plus
+   * Encoded state bytes of every stage, the tenant app days included, as {name → {entities, bytes}}: key plus
    * slot sub-keys plus encoded values, what RocksDB would hold without its own overhead.
    */
   public Map<String, long[]> stageState() {
     Map<String, long[]> m = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < annotators.size(); i++) {
-      m.put(annotators.get(i).name(), measure(annotatorState.get(i), annotators.get(i).slots()));
-    }
+    m.put(TENANT_APP_DAYS, new long[] {facts.appDays.size(), facts.appDayBytes()});
     for (int i = 0; i < families.size(); i++) m.put(families.get(i).name(), measure(familyState.get(i), families.get(i).slots()));
     return m;
   }
@@ -242,11 +243,7 @@ public final class LocalEngine {
   /** Entries and encoded bytes per state slot of every stage, as {"stage/slot" → {entries, bytes}}. */
   public Map<String, long[]> slotState() {
     Map<String, long[]> m = new java.util.TreeMap<>();
-    for (int i = 0; i < annotators.size(); i++) {
-      for (InMemoryStore st : annotatorState.get(i).values()) {
-        st.addEncodedBytesBySlot(annotators.get(i).slots(), annotators.get(i).name() + "/", m);
-      }
-    }
+    m.put(TENANT_APP_DAYS + "/days", new long[] {facts.appDays.size(), facts.appDayBytes()});
     for (int i = 0; i < families.size(); i++) {
       for (InMemoryStore st : familyState.get(i).values()) {
         st.addEncodedBytesBySlot(families.get(i).slots(), families.get(i).name() + "/", m);

@@ -27,14 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A detector family with broadcast side inputs: tenant-wide facts (sign-in feed activity) for the families that
- * read them, and live configuration changes from the control topic for every family. Configuration changes are
+ * A detector family with broadcast side inputs: tenant-wide facts (sign-in feed activity, days an app read mail in
+ * the tenant) for the families that read them, and live configuration changes from the control topic for every family. Configuration changes are
  * kept in broadcast state (checkpointed, so they survive a restart) and turned into a new
  * {@link DetectionSettings} at once; alerts raised afterwards carry the new configuration version.
  */
 public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction<String, KeyedEvent, TenantFact, Alert> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(BroadcastFamilyFunction.class);
+  /** Tenant facts: {@code tenant|hour} (sign-ins in that hour) and {@code tenant|app|d<day>} (the app read mail). */
   public static final MapStateDescriptor<String, Boolean> FACTS =
       new MapStateDescriptor<>("tenant-sign-in-hours", Types.STRING, Types.BOOLEAN);
   public static final MapStateDescriptor<String, String> CONTROL =
@@ -50,6 +51,8 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
   private transient boolean controlApplied;
   private transient Counter alerts;
   private transient Counter controlChanges;
+  /** The watermark day facts were last pruned at (per subtask; pruning again after a restore is harmless). */
+  private transient int prunedDay;
 
   public BroadcastFamilyFunction(Family family, Map<String, String> config) {
     this.family = family;
@@ -63,6 +66,7 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
         base.get(io.ualwatch.config.JobOptions.STATE_PACKED_FAMILIES).contains(family.name()));
     apps = AppCatalog.bundled();
     settings = new DetectionSettings(base, apps);
+    prunedDay = Integer.MIN_VALUE;
     var g = getRuntimeContext().getMetricGroup().addGroup("ualwatch");
     alerts = g.counter("alerts_emitted");
     controlChanges = g.counter("control_changes_applied");
@@ -81,11 +85,21 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
 
   private DetectContext ctx(ReadOnlyBroadcastState<String, Boolean> facts, DetectionSettings s,
       org.apache.flink.streaming.api.TimerService timers, Collector<Alert> out) {
-    TenantFacts tf = (tenant, hour) -> {
-      try {
-        return facts.contains(tenant + "|" + hour);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
+    TenantFacts tf = new TenantFacts() {
+      @Override public boolean signInsInHour(String tenant, int hour) {
+        return has(tenant + "|" + hour);
+      }
+
+      @Override public boolean appReadMailOn(String tenant, String app, int day) {
+        return has(appDayKey(tenant, app, day));
+      }
+
+      private boolean has(String key) {
+        try {
+          return facts.contains(key);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
       }
     };
     return new DetectContext() {
@@ -126,18 +140,30 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
       return;
     }
     BroadcastState<String, Boolean> state = c.getBroadcastState(FACTS);
-    state.put(f.tenant + "|" + f.hour, Boolean.TRUE);
-    // Facts run ahead of the keyed input (the sign-in path is not held back by the watermark), so they are
-    // forgotten relative to this operator's watermark, never relative to the newest fact.
+    state.put(f.isAppDay() ? appDayKey(f.tenant, f.app, f.day) : f.tenant + "|" + f.hour, Boolean.TRUE);
+    // Facts run ahead of the keyed input (their path is not held back by the watermark), so they are forgotten
+    // relative to this operator's watermark, never relative to the newest fact; once a day of watermark.
     long wm = c.currentWatermark();
-    if (wm == Long.MIN_VALUE || f.hour % 24 != 0) return; // prune once a day of facts
-    int oldest = io.ualwatch.detect.DetectionSettings.hourOf(wm) - KEEP_HOURS;
+    if (wm == Long.MIN_VALUE) return;
+    int today = DetectionSettings.dayOf(wm);
+    if (today <= prunedDay) return;
+    prunedDay = today;
+    int oldestHour = DetectionSettings.hourOf(wm) - KEEP_HOURS;
+    // an app day is read for accesses up to the retention window after it, and late ones up to a day more
+    int oldestDay = today - settings(c.getBroadcastState(CONTROL)).retentionDays() - 2;
     List<String> old = new ArrayList<>();
     for (Map.Entry<String, Boolean> en : state.entries()) {
       String k = en.getKey();
-      if (Integer.parseInt(k.substring(k.lastIndexOf('|') + 1)) < oldest) old.add(k);
+      int at = k.lastIndexOf('|');
+      boolean appDay = k.charAt(at + 1) == 'd';
+      int n = Integer.parseInt(k.substring(at + (appDay ? 2 : 1)));
+      if (appDay ? n < oldestDay : n < oldestHour) old.add(k);
     }
     for (String k : old) state.remove(k);
+  }
+
+  static String appDayKey(String tenant, String app, int day) {
+    return tenant + "|" + app + "|d" + day;
   }
 
   private void control(TenantFact f, BroadcastState<String, String> state) throws Exception {

@@ -1,13 +1,18 @@
 package io.ualwatch.job;
 
 /**
- * What is broadcast to the detector operators (POJO for Flink): either a tenant fact ("tenant t had sign-ins in
- * hour h") or, when {@link #controlKey} is set, a live configuration change from the control topic
+ * What is broadcast to the detector operators (POJO for Flink): a tenant fact ("tenant t had sign-ins in
+ * hour h", or, when {@link #app} is set, "app a read mail of some mailbox of tenant t on day d"), or, when
+ * {@link #controlKey} is set, a live configuration change from the control topic
  * ({@link #controlValue} null = revert the key to the job's configuration).
  */
 public class TenantFact {
   public String tenant;
   public int hour;
+  /** Set for an app-day fact: the client app that read mail on {@link #day}. */
+  public String app;
+  /** Day (since epoch) of an app-day fact. */
+  public int day;
   /** Set for a control change: the option key. */
   public String controlKey;
   /** The new value (text), null to revert. */
@@ -20,6 +25,19 @@ public class TenantFact {
   public TenantFact(String tenant, int hour) {
     this.tenant = tenant;
     this.hour = hour;
+  }
+
+  /** App {@code app} read mail in tenant {@code tenant} on {@code day}. */
+  public static TenantFact appDay(String tenant, String app, int day) {
+    TenantFact f = new TenantFact();
+    f.tenant = tenant;
+    f.app = app;
+    f.day = day;
+    return f;
+  }
+
+  public boolean isAppDay() {
+    return app != null;
   }
 
   /** A configuration change. */

@@ -4,8 +4,8 @@ import io.ualwatch.config.Config;
 import io.ualwatch.config.ConfigException;
 import io.ualwatch.config.JobOptions;
 import io.ualwatch.config.UalwatchOptions;
-import io.ualwatch.detect.Annotator;
 import io.ualwatch.detect.DetectionGraph;
+import io.ualwatch.detect.DetectionSettings;
 import io.ualwatch.detect.Family;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
@@ -48,7 +48,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <pre>
  * raw records, parsed in the source with per-partition event time (bad → dead letters)
  *   → de-duplicate by record id → enrich (geo, ASN)
- *   → annotators (tenant-wide facts) → detector families keyed by mailbox / token / … → alerts
+ *   → detector families keyed by mailbox / token / … (tenant-wide facts broadcast to them) → alerts
  *   → every configured alert sink ({@link #alertSinks}: the alerts topic, optional ECS/CEF topics, syslog)
  * </pre>
  * Every stateful operator has a stable uid; names are readable in the Flink UI.
@@ -151,18 +151,25 @@ public final class UalwatchJob {
         .map(new EnrichFunction(cfg)).returns(EventTypes.AUDIT_EVENT)
         .uid("enrich").name("enrich: geo + ASN");
 
-    for (Annotator a : DetectionGraph.annotators()) {
-      events = events.keyBy(e -> AnnotatorFunction.keyOf(a, e))
-          .process(new AnnotatorFunction(a, cfg)).returns(EventTypes.AUDIT_EVENT)
-          .uid("annotate-" + a.name()).name("annotate: " + a.name());
-    }
-
-    // Tenant-wide facts (hours with sign-ins), broadcast to the families that read them, together with the
-    // checked control changes; the families that read no facts get the control changes alone.
-    DataStream<TenantFact> factStream = events
+    // Tenant-wide facts, broadcast to the families that read them together with the checked control changes (the
+    // families that read no facts get the control changes alone): hours with sign-ins, and days on which a client
+    // app read mail in the tenant. Only the small fact crosses the network, once per (tenant, app, day).
+    DataStream<TenantFact> signInHours = events
         .filter(AuditEvent::isSignIn).uid("sign-ins").name("sign-ins")
         .keyBy(e -> e.tenantId)
         .process(new FeedMonitorFunction()).uid("feed-monitor").name("sign-in feed monitor");
+    DataStream<TenantFact> appDays = events
+        .flatMap((AuditEvent e, org.apache.flink.util.Collector<TenantFact> c) -> {
+          String app = e.effectiveClientApp();
+          if (app != null && e.isMailAccess() && e.eventTime != null) {
+            c.collect(TenantFact.appDay(e.tenantId, app, DetectionSettings.dayOf(e.eventTime.toEpochMilli())));
+          }
+        }).returns(TenantFact.class).uid("app-days").name("app days of mail access")
+        .keyBy(TenantAppDaysFunction::keyOf)
+        .process(new TenantAppDaysFunction(
+            config.get(io.ualwatch.config.DetectionOptions.BASELINE_RETENTION).toMillis()))
+        .uid("tenant-app-days").name("tenant app days");
+    DataStream<TenantFact> factStream = signInHours.union(appDays);
     org.apache.flink.streaming.api.datastream.BroadcastStream<TenantFact> facts =
         (checked == null ? factStream : factStream.union(checked))
             .broadcast(BroadcastFamilyFunction.FACTS, BroadcastFamilyFunction.CONTROL);

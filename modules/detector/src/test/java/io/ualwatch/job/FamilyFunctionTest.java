@@ -80,7 +80,7 @@ class FamilyFunctionTest {
     assertEquals(AlertStatus.NEW, a.status);
     assertEquals(MBX, a.mailbox);
     assertEquals(UNKNOWN, a.appId);
-    // never seen in the tenant is not known here (no annotator), not first-party: one step above low
+    // never seen in the tenant is not known here (no tenant facts wired), not first-party: one step above low
     assertEquals(Severity.MEDIUM, a.severity);
     assertTrue(a.message.contains("only by Microsoft Outlook"), a.message);
   }

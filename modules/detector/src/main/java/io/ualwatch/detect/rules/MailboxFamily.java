@@ -48,6 +48,12 @@ public final class MailboxFamily implements Family {
     return "mailbox";
   }
 
+  /** mailbox-new-client-app asks whether the app read mail anywhere in the tenant before. */
+  @Override
+  public boolean needsTenantFacts() {
+    return true;
+  }
+
   @Override
   public List<Slot<?>> slots() {
     return List.of(ACTIVITY, APPS, PENDING, AlertLedger.ALERTS, NETWORKS, PLACES, SYNCS, READERS, HOURS);

@@ -142,7 +142,7 @@ public final class MailboxNewClientApp implements Novelty.Rule {
     a.entities.put("mailbox", e.mailboxOwner);
     a.entities.put("app", app);
 
-    boolean tenantNew = "true".equals(e.attribute(TenantAppPrevalence.ATTR_NEW_IN_TENANT));
+    boolean tenantNew = newInTenant(a, DetectionSettings.dayOf(t), ctx);
     boolean firstParty = Boolean.TRUE.equals(a.appFirstParty);
     boolean risky = catalog.isRiskyFirstParty(app);
     a.facts.put("appNewInTenant", Boolean.toString(tenantNew));
@@ -170,6 +170,35 @@ public final class MailboxNewClientApp implements Novelty.Rule {
         : "in the previous " + s.retentionDays() + " days this mailbox was read only by " + join(known);
     a.facts.put("baselineApps", String.join(";", known));
     return a;
+  }
+
+  /**
+   * True when the app read no mailbox of the tenant on any of the {@code retention} days before {@code day}
+   * (tenant facts); false when no facts are wired. Final once the watermark has reached the start of {@code day};
+   * see {@link #settle}.
+   */
+  private static boolean newInTenant(Alert a, int day, DetectContext ctx) {
+    io.ualwatch.detect.TenantFacts facts = ctx.tenantFacts();
+    return facts != io.ualwatch.detect.TenantFacts.NONE && !facts.appReadMailBetween(a.tenantId, a.appId, day - ctx.settings().retentionDays(), day - 1);
+  }
+
+  /**
+   * "New in the tenant" as the tenant facts say once the watermark has passed the episode's earliest record: the
+   * draft was built from the facts that had arrived by then, which depends on arrival order (another mailbox's
+   * record of an earlier day may come later). One severity step and 15 points of confidence follow it.
+   */
+  @Override
+  public void settle(Alert a, DetectContext ctx) {
+    boolean now = newInTenant(a, DetectionSettings.dayOf(a.time), ctx);
+    boolean before = "true".equals(a.facts.get("appNewInTenant"));
+    if (now == before) return;
+    a.facts.put("appNewInTenant", Boolean.toString(now));
+    int steps = 0;
+    if (now) steps++;
+    if (!Boolean.TRUE.equals(a.appFirstParty) || "true".equals(a.facts.get("appRiskyFirstParty"))) steps++;
+    if ("true".equals(a.facts.get("syncOrAppOnly"))) steps++;
+    a.severity = INFO.baseSeverity().raise(steps);
+    a.confidence = Math.min(95, 40 + 15 * steps);
   }
 
   /** Sync (whole folders) and app-only access raise severity once; recorded in facts. */

@@ -34,6 +34,7 @@ public final class LocalEngine {
   private final FactsStore facts = new FactsStore();
   private final long outOfOrdernessMs;
   private final boolean copyOnAccess;
+  private boolean project = true;
   private long maxEventTime = Long.MIN_VALUE;
   private long watermark = Long.MIN_VALUE;
   private long events;
@@ -72,6 +73,12 @@ public final class LocalEngine {
     for (int i = 0; i < families.size(); i++) familyState.add(new HashMap<>());
   }
 
+  /** Keeps every parsed field (no {@link io.ualwatch.detect.Projection}): for the test that the projection is safe. */
+  public LocalEngine withoutProjection() {
+    project = false;
+    return this;
+  }
+
   /** Processes one parsed event. */
   public void accept(AuditEvent e) {
     if (!dedupe.firstTime(e.tenantId + "|" + e.recordId, e.eventTime.toEpochMilli())) {
@@ -79,7 +86,7 @@ public final class LocalEngine {
       return;
     }
     events++;
-    e.raw = null; // as in the job: the raw text is not carried past de-duplication
+    if (project) io.ualwatch.detect.Projection.forDetection(e); // as the job does right after parsing
     if (enricher != null) enricher.enrich(e);
     String app = e.effectiveClientApp();
     if (app != null && e.isMailAccess()) facts.addAppDay(e.tenantId, app, DetectionSettings.dayOf(e.eventTime.toEpochMilli()));

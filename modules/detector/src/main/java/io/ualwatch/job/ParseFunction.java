@@ -38,8 +38,8 @@ public final class ParseFunction extends ProcessFunction<ParsedRecord, AuditEven
   public void processElement(ParsedRecord r, Context ctx, Collector<AuditEvent> out) {
     if (r.event != null) {
       parsed.inc();
-      r.event.raw = null; // the raw text is for dead letters only: not carried into the shuffles
-      out.collect(r.event);
+      // the raw text is for dead letters only; it and the fields no detector reads are not carried into the shuffles
+      out.collect(io.ualwatch.detect.Projection.forDetection(r.event));
     } else if (r.dead != null) {
       rejected.inc();
       Counter c = byReason.get(r.dead.reason);

@@ -21,15 +21,20 @@ import java.util.UUID;
  * <p>Version 2 (2026-12-07) writes what the rule already knows (its title and ATT&CK names) as flags, alert ids
  * ({@code ualw-} + 32 hex digits) and UUID record ids as 16 bytes, the bucket as epoch seconds, times as varint
  * differences from the alert's time, and the first endpoint not again when it is the source: a token check
- * encoded in 931 bytes in version 1. Version 1 values are still read.
+ * encoded in 931 bytes in version 1.
+ *
+ * <p>Version 3 (2026-12-07) adds: the rule id as a code, strings with a one-byte length, entity and fact keys from a
+ * dictionary, and values (entities, facts, evidence fields) that repeat a field of the alert (tenant, user, mailbox,
+ * app, token, session, source address) or are numbers or booleans as a short tag. The code lists below are
+ * append-only: state written with them must stay readable. Versions 1 and 2 are still read.
  */
 public final class AlertCodec implements Codecs.Codec<Alert> {
   public static final AlertCodec INSTANCE = new AlertCodec();
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
 
-  @Override
-  public void write(DataOutput out, Alert a) throws IOException {
-    out.writeByte(VERSION);
+  /** Version 2, as written before version 3 (kept so that the version-2 read path stays tested). */
+  void writeV2(DataOutput out, Alert a) throws IOException {
+    out.writeByte(2);
     Codecs.writeString(out, a.ruleId);
     RuleInfo info = a.ruleId == null ? null : Rules.BY_ID.get(a.ruleId);
     byte[] hexId = hexId(a.id);
@@ -99,7 +104,12 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
   public Alert read(DataInput in) throws IOException {
     int v = in.readUnsignedByte();
     if (v == 1) return readV1(in);
+    if (v == 2) return readV2(in);
     if (v != VERSION) throw new IOException("unknown alert state version " + v);
+    return readV3(in);
+  }
+
+  private static Alert readV2(DataInput in) throws IOException {
     Alert a = new Alert();
     a.ruleId = Codecs.readString(in);
     RuleInfo info = a.ruleId == null ? null : Rules.BY_ID.get(a.ruleId);
@@ -163,6 +173,329 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
     readMap(in, a.entities);
     readMap(in, a.facts);
     a.configVersion = Codecs.readString(in);
+    a.emittedDigest = in.readInt();
+    return a;
+  }
+
+  // ------------------------------------------------------------------------------------------ version 3
+
+  /** Append-only: rule ids written as their position + 1 (0: the id follows as a string). */
+  static final java.util.List<String> RULE_CODES = java.util.List.of("mailbox-new-client-app", "token-multi-network",
+      "token-without-signin", "impossible-travel", "new-country", "hosting-network-access", "consent-then-mail-access",
+      "mfa-change-then-risky-access", "external-forwarding-rule", "mailbox-sync-new-context", "mailbox-throttled",
+      "mailbox-bulk-access", "cross-mailbox-access", "app-mailbox-fanout");
+
+  /** Append-only: entity and fact keys, and common operations, written as their position + 1 (0: a string follows). */
+  static final java.util.List<String> WORD_CODES = java.util.List.of("tenant", "mailbox", "app", "token", "session",
+      "user", "principal", "asn", "country", "network", "kind", "issuedAt", "checked", "notEvaluated",
+      "raisedAtWatermark", "decideAt", "lean", "items", "sync", "appOnly", "syncOrAppOnly", "appNewInTenant",
+      "appFirstParty", "appRiskyFirstParty", "baselineApps", "folders", "mailboxes", "mailboxCount", "peak",
+      "baselineMax", "windowMinutes", "withdrawnBecause", "networkNew", "networkClass", "networks", "place",
+      "accessKind", "otherReaders", "firstOperation", "logon", "day", "MailItemsAccessed", "UserLoggedIn",
+      "UserLoginFailed", "SignIn", "true", "false", "Sync", "Bind", "");
+
+  private static final Map<String, Integer> RULE_INDEX = index(RULE_CODES);
+  private static final Map<String, Integer> WORD_INDEX = index(WORD_CODES);
+
+  private static Map<String, Integer> index(java.util.List<String> l) {
+    Map<String, Integer> m = new HashMap<>();
+    for (int i = 0; i < l.size(); i++) {
+      if (m.put(l.get(i), i + 1) != null) throw new IllegalStateException("duplicate code " + l.get(i));
+    }
+    return m;
+  }
+
+  /** A string: varint (UTF-8 length + 1), 0 for null, then the bytes. */
+  static void writeStr(DataOutput out, String s) throws IOException {
+    if (s == null) {
+      Codecs.writeVarInt(out, 0);
+      return;
+    }
+    byte[] b = (s.length() > 16_000 ? s.substring(0, 16_000) : s).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Codecs.writeVarInt(out, b.length + 1);
+    out.write(b);
+  }
+
+  static String readStr(DataInput in) throws IOException {
+    int n = Codecs.readVarInt(in);
+    if (n == 0) return null;
+    byte[] b = new byte[n - 1];
+    in.readFully(b);
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A dictionary word: its code, or 0 and the string. */
+  static void writeWord(DataOutput out, String s) throws IOException {
+    Integer c = s == null ? null : WORD_INDEX.get(s);
+    if (c != null) {
+      Codecs.writeVarInt(out, c);
+    } else {
+      Codecs.writeVarInt(out, 0);
+      writeStr(out, s);
+    }
+  }
+
+  static String readWord(DataInput in) throws IOException {
+    int c = Codecs.readVarInt(in);
+    if (c == 0) return readStr(in);
+    if (c > WORD_CODES.size()) throw new IOException("unknown word code " + c);
+    return WORD_CODES.get(c - 1);
+  }
+
+  /** Tags of a value: 0 null, 1 string, 2 word, 3 decimal long, then 4 + i: the i-th field of the alert. */
+  private static final int V_NULL = 0, V_STRING = 1, V_WORD = 2, V_LONG = 3, V_REF = 4;
+
+  /** The alert's fields values often repeat, in a fixed order (read before any value that refers to them). */
+  private static String[] refs(Alert a) {
+    return new String[] {a.tenantId, a.user, a.mailbox, a.appId, a.tokenId, a.sessionId, a.appName,
+        a.source == null ? null : a.source.ip, a.source == null ? null : a.source.country};
+  }
+
+  static void writeValue(DataOutput out, String v, String[] refs) throws IOException {
+    if (v == null) {
+      Codecs.writeVarInt(out, V_NULL);
+      return;
+    }
+    for (int i = 0; i < refs.length; i++) {
+      if (v.equals(refs[i])) {
+        Codecs.writeVarInt(out, V_REF + i);
+        return;
+      }
+    }
+    Integer w = WORD_INDEX.get(v);
+    if (w != null) {
+      Codecs.writeVarInt(out, V_WORD);
+      Codecs.writeVarInt(out, w);
+      return;
+    }
+    Long n = canonicalLong(v);
+    if (n != null) {
+      Codecs.writeVarInt(out, V_LONG);
+      Codecs.writeVarLong(out, n);
+      return;
+    }
+    Codecs.writeVarInt(out, V_STRING);
+    writeStr(out, v);
+  }
+
+  static String readValue(DataInput in, String[] refs) throws IOException {
+    int tag = Codecs.readVarInt(in);
+    switch (tag) {
+      case V_NULL: return null;
+      case V_STRING: return readStr(in);
+      case V_WORD: {
+        int c = Codecs.readVarInt(in);
+        if (c < 1 || c > WORD_CODES.size()) throw new IOException("unknown word code " + c);
+        return WORD_CODES.get(c - 1);
+      }
+      case V_LONG: return Long.toString(Codecs.readVarLong(in));
+      default:
+        if (tag - V_REF >= refs.length) throw new IOException("unknown value reference " + tag);
+        return refs[tag - V_REF];
+    }
+  }
+
+  /** The value of a decimal number written as Long.toString writes it, or null. */
+  static Long canonicalLong(String v) {
+    int n = v.length();
+    if (n == 0 || n > 19) return null;
+    int i = v.charAt(0) == '-' ? 1 : 0;
+    if (i == n) return null;
+    for (int j = i; j < n; j++) {
+      char c = v.charAt(j);
+      if (c < '0' || c > '9') return null;
+    }
+    try {
+      long x = Long.parseLong(v);
+      return Long.toString(x).equals(v) ? x : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static void writeMapV3(DataOutput out, Map<String, String> m, String[] refs) throws IOException {
+    Codecs.writeVarInt(out, m.size());
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      writeWord(out, e.getKey());
+      writeValue(out, e.getValue(), refs);
+    }
+  }
+
+  private static void readMapV3(DataInput in, Map<String, String> m, String[] refs) throws IOException {
+    int n = Codecs.readVarInt(in);
+    for (int i = 0; i < n; i++) m.put(readWord(in), readValue(in, refs));
+  }
+
+  static void writeEndpointV3(DataOutput out, Endpoint e, long base) throws IOException {
+    writeStr(out, e.ip);
+    writeStr(out, e.country);
+    writeStr(out, e.city);
+    out.writeBoolean(e.latitude != null && e.longitude != null);
+    if (e.latitude != null && e.longitude != null) {
+      out.writeDouble(e.latitude);
+      out.writeDouble(e.longitude);
+    }
+    Codecs.writeVarLong(out, e.asn == null ? -1 : e.asn);
+    writeStr(out, e.asOrg);
+    writeWord(out, e.network);
+    Codecs.writeVarLong(out, e.time - base);
+  }
+
+  static Endpoint readEndpointV3(DataInput in, long base) throws IOException {
+    Endpoint e = new Endpoint();
+    e.ip = readStr(in);
+    e.country = readStr(in);
+    e.city = readStr(in);
+    if (in.readBoolean()) {
+      e.latitude = in.readDouble();
+      e.longitude = in.readDouble();
+    }
+    long asn = Codecs.readVarLong(in);
+    e.asn = asn < 0 ? null : asn;
+    e.asOrg = readStr(in);
+    e.network = readWord(in);
+    e.time = base + Codecs.readVarLong(in);
+    return e;
+  }
+
+  @Override
+  public void write(DataOutput out, Alert a) throws IOException {
+    out.writeByte(VERSION);
+    Integer rule = a.ruleId == null ? null : RULE_INDEX.get(a.ruleId);
+    Codecs.writeVarInt(out, rule == null ? 0 : rule);
+    if (rule == null) writeStr(out, a.ruleId);
+    RuleInfo info = a.ruleId == null ? null : Rules.BY_ID.get(a.ruleId);
+    byte[] hexId = hexId(a.id);
+    Long bucketSeconds = bucketSeconds(a.bucket);
+    boolean sourceFirst = a.source != null && !a.endpoints.isEmpty() && sameEndpoint(a.source, a.endpoints.get(0));
+    int flags = 0;
+    if (info != null && Objects.equals(a.ruleName, info.title())) flags |= 1;
+    if (info != null && Objects.equals(a.attackTechniqueId, info.techniqueId())) flags |= 2;
+    if (info != null && Objects.equals(a.attackTechniqueName, info.techniqueName())) flags |= 4;
+    if (info != null && Objects.equals(a.attackTacticId, info.tacticId())) flags |= 8;
+    if (info != null && Objects.equals(a.attackTacticName, info.tacticName())) flags |= 16;
+    if (hexId != null) flags |= 32;
+    if (bucketSeconds != null) flags |= 64;
+    if (sourceFirst) flags |= 128;
+    Codecs.writeVarInt(out, flags);
+    if (hexId != null) out.write(hexId);
+    else writeStr(out, a.id);
+    if ((flags & 1) == 0) writeStr(out, a.ruleName);
+    if ((flags & 2) == 0) writeStr(out, a.attackTechniqueId);
+    if ((flags & 4) == 0) writeStr(out, a.attackTechniqueName);
+    if ((flags & 8) == 0) writeStr(out, a.attackTacticId);
+    if ((flags & 16) == 0) writeStr(out, a.attackTacticName);
+    Codecs.writeVarInt(out, a.revision);
+    out.writeByte(a.status.ordinal());
+    out.writeByte(a.severity.ordinal());
+    out.writeByte(a.confidence);
+    writeStr(out, a.tenantId);
+    Codecs.writeVarLong(out, a.time);
+    Codecs.writeVarLong(out, a.firstSeen - a.time);
+    Codecs.writeVarLong(out, a.lastSeen - a.time);
+    if (bucketSeconds != null) Codecs.writeVarLong(out, bucketSeconds);
+    else writeStr(out, a.bucket);
+    writeStr(out, a.user);
+    writeStr(out, a.mailbox);
+    writeStr(out, a.appId);
+    writeStr(out, a.appName);
+    out.writeByte(a.appFirstParty == null ? 2 : a.appFirstParty ? 1 : 0);
+    writeStr(out, a.tokenId);
+    writeStr(out, a.sessionId);
+    out.writeBoolean(a.source != null);
+    if (a.source != null) writeEndpointV3(out, a.source, a.time);
+    Codecs.writeVarInt(out, a.endpoints.size());
+    for (int i = sourceFirst ? 1 : 0; i < a.endpoints.size(); i++) writeEndpointV3(out, a.endpoints.get(i), a.time);
+    writeStr(out, a.message);
+    writeStr(out, a.baseline);
+    String[] refs = refs(a);
+    Codecs.writeVarInt(out, a.evidence.size());
+    for (Evidence e : a.evidence) {
+      byte[] uuid = uuid(e.recordId);
+      out.writeBoolean(uuid != null);
+      if (uuid != null) out.write(uuid);
+      else writeStr(out, e.recordId);
+      Codecs.writeVarLong(out, e.time - a.time);
+      writeValue(out, e.operation, refs);
+      writeValue(out, e.ip, refs);
+      writeValue(out, e.country, refs);
+      Codecs.writeVarLong(out, e.asn == null ? -1 : e.asn);
+      writeValue(out, e.detail, refs);
+    }
+    Codecs.writeVarInt(out, a.evidenceCount);
+    writeMapV3(out, a.entities, refs);
+    writeMapV3(out, a.facts, refs);
+    writeStr(out, a.configVersion);
+    out.writeInt(a.emittedDigest);
+  }
+
+  private static Alert readV3(DataInput in) throws IOException {
+    Alert a = new Alert();
+    int rule = Codecs.readVarInt(in);
+    if (rule > RULE_CODES.size()) throw new IOException("unknown rule code " + rule);
+    a.ruleId = rule == 0 ? readStr(in) : RULE_CODES.get(rule - 1);
+    RuleInfo info = a.ruleId == null ? null : Rules.BY_ID.get(a.ruleId);
+    int flags = Codecs.readVarInt(in);
+    if ((flags & 31) != 0 && info == null) throw new IOException("alert state names an unknown rule " + a.ruleId);
+    if ((flags & 32) != 0) {
+      byte[] b = new byte[16];
+      in.readFully(b);
+      a.id = "ualw-" + HexFormat.of().formatHex(b);
+    } else {
+      a.id = readStr(in);
+    }
+    a.ruleName = (flags & 1) != 0 ? info.title() : readStr(in);
+    a.attackTechniqueId = (flags & 2) != 0 ? info.techniqueId() : readStr(in);
+    a.attackTechniqueName = (flags & 4) != 0 ? info.techniqueName() : readStr(in);
+    a.attackTacticId = (flags & 8) != 0 ? info.tacticId() : readStr(in);
+    a.attackTacticName = (flags & 16) != 0 ? info.tacticName() : readStr(in);
+    a.revision = Codecs.readVarInt(in);
+    a.status = AlertStatus.values()[in.readUnsignedByte()];
+    a.severity = Severity.values()[in.readUnsignedByte()];
+    a.confidence = in.readUnsignedByte();
+    a.tenantId = readStr(in);
+    a.time = Codecs.readVarLong(in);
+    a.firstSeen = a.time + Codecs.readVarLong(in);
+    a.lastSeen = a.time + Codecs.readVarLong(in);
+    a.bucket = (flags & 64) != 0 ? Instant.ofEpochSecond(Codecs.readVarLong(in)).toString() : readStr(in);
+    a.user = readStr(in);
+    a.mailbox = readStr(in);
+    a.appId = readStr(in);
+    a.appName = readStr(in);
+    int fp = in.readUnsignedByte();
+    a.appFirstParty = fp == 2 ? null : fp == 1;
+    a.tokenId = readStr(in);
+    a.sessionId = readStr(in);
+    if (in.readBoolean()) a.source = readEndpointV3(in, a.time);
+    int ne = Codecs.readVarInt(in);
+    if ((flags & 128) != 0 && ne > 0) a.endpoints.add(a.source.at(a.source.time));
+    while (a.endpoints.size() < ne) a.endpoints.add(readEndpointV3(in, a.time));
+    a.message = readStr(in);
+    a.baseline = readStr(in);
+    String[] refs = refs(a);
+    int nev = Codecs.readVarInt(in);
+    for (int i = 0; i < nev; i++) {
+      Evidence e = new Evidence();
+      if (in.readBoolean()) {
+        long hi = in.readLong();
+        long lo = in.readLong();
+        e.recordId = new UUID(hi, lo).toString();
+      } else {
+        e.recordId = readStr(in);
+      }
+      e.time = a.time + Codecs.readVarLong(in);
+      e.operation = readValue(in, refs);
+      e.ip = readValue(in, refs);
+      e.country = readValue(in, refs);
+      long asn = Codecs.readVarLong(in);
+      e.asn = asn < 0 ? null : asn;
+      e.detail = readValue(in, refs);
+      a.evidence.add(e);
+    }
+    a.evidenceCount = Codecs.readVarInt(in);
+    readMapV3(in, a.entities, refs);
+    readMapV3(in, a.facts, refs);
+    a.configVersion = readStr(in);
     a.emittedDigest = in.readInt();
     return a;
   }

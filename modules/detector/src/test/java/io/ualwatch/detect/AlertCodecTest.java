@@ -17,7 +17,7 @@ import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The alert state encoding: every field survives, whatever the values look like, and version 2 is smaller. */
+/** The alert state encoding: every field survives, whatever the values look like, in the current version and in version 2. */
 class AlertCodecTest {
   static final ObjectMapper FIELDS = new ObjectMapper()
       .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
@@ -26,6 +26,24 @@ class AlertCodecTest {
   static void assertRoundTrip(Alert a) {
     Alert back = AlertCodec.INSTANCE.fromBytes(AlertCodec.INSTANCE.toBytes(a));
     assertEquals(FIELDS.valueToTree(a), FIELDS.valueToTree(back), a.id);
+    // state written by the previous version is still read
+    try {
+      var out = new java.io.ByteArrayOutputStream();
+      AlertCodec.INSTANCE.writeV2(new java.io.DataOutputStream(out), a);
+      Alert v2 = AlertCodec.INSTANCE.fromBytes(out.toByteArray());
+      assertEquals(FIELDS.valueToTree(a), FIELDS.valueToTree(v2), a.id + " (version 2)");
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void everyRuleHasACodeAndCodesAreUnique() {
+    for (RuleInfo r : DetectionGraph.rules()) {
+      assertTrue(AlertCodec.RULE_CODES.contains(r.id()), r.id() + " has no code in AlertCodec.RULE_CODES");
+    }
+    assertEquals(AlertCodec.RULE_CODES.size(), new java.util.HashSet<>(AlertCodec.RULE_CODES).size());
+    assertEquals(AlertCodec.WORD_CODES.size(), new java.util.HashSet<>(AlertCodec.WORD_CODES).size());
   }
 
   @Test
@@ -69,7 +87,14 @@ class AlertCodecTest {
     a.evidence.add(new Evidence("abcdef01-2345-6789-abcd-ef0123456789", 4, null, "1.2.3.4", "DE", 3320L, "d"));
     a.evidence.add(new Evidence(null, 5, null, null, null, null, null));
     a.facts.put("k", "v");
+    for (String v : new String[] {"007", "-0", "0", "123", "-5", "9223372036854775807", "-9223372036854775808",
+        "99999999999999999999", "", "true", "False", "1e3", "+1", "-", "é ünïcode"}) {
+      a.facts.put("n" + a.facts.size(), v);
+    }
+    a.facts.put("issuedAt", null);
     a.entities.put("tenant", "t");
+    a.tenantId = "t";
+    a.entities.put("weird key ✓", "t");
     assertRoundTrip(a);
     a.id = "ualw-0123456789abcdef0123456789abcdef";
     a.ruleId = null;

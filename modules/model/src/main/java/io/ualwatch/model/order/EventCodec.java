@@ -22,7 +22,9 @@ import java.util.Map;
 /**
  * Writes a parsed {@link AuditEvent} to a spill file and reads it back field for field (every field, the raw text
  * and origin included), so that ordering a file through a temporary directory hands the detectors exactly the
- * events the parser made. Strings are length-prefixed UTF-8 (no 64 KB limit); absent values cost one byte.
+ * events the parser made; the Flink job's network serializer writes the same form. Strings are UTF-8 with a varint
+ * length (no 64 KB limit), lower-case UUIDs 16 bytes, frequent values (operations, workloads) a one-byte code,
+ * numbers varints; absent values cost one byte. Only the build that wrote a spill file or network record reads it.
  */
 public final class EventCodec {
   private EventCodec() {}
@@ -73,7 +75,7 @@ public final class EventCodec {
     writeString(out, e.tokenTenantId);
     writeString(out, e.mailAccessType);
     writeBool(out, e.isThrottled);
-    out.writeInt(e.operationCount);
+    writeVarLong(out, zigzag(e.operationCount));
     writeList(out, e.itemIds);
     writeList(out, e.folders);
     writeInt(out, e.errorCode);
@@ -81,9 +83,9 @@ public final class EventCodec {
     writeString(out, e.resourceId);
     writeString(out, e.requestType);
     if (e.attributes == null) {
-      out.writeInt(-1);
+      writeVarLong(out, 0);
     } else {
-      out.writeInt(e.attributes.size());
+      writeVarLong(out, e.attributes.size() + 1L);
       for (Map.Entry<String, String> a : e.attributes.entrySet()) {
         writeString(out, a.getKey());
         writeString(out, a.getValue());
@@ -103,7 +105,7 @@ public final class EventCodec {
         out.writeBoolean(false);
       } else {
         out.writeBoolean(true);
-        out.writeLong(g.asn);
+        writeVarLong(out, zigzag(g.asn));
       }
       writeString(out, g.asOrg);
       writeEnum(out, g.network);
@@ -163,14 +165,14 @@ public final class EventCodec {
     e.tokenTenantId = readString(in);
     e.mailAccessType = readString(in);
     e.isThrottled = readBool(in);
-    e.operationCount = in.readInt();
+    e.operationCount = (int) unzigzag(readVarLong(in));
     e.itemIds = readList(in);
     e.folders = readList(in);
     e.errorCode = readInt(in);
     e.interactive = readBool(in);
     e.resourceId = readString(in);
     e.requestType = readString(in);
-    int n = in.readInt();
+    int n = (int) readVarLong(in) - 1;
     if (n >= 0) {
       e.attributes = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) e.attributes.put(readString(in), readString(in));
@@ -182,7 +184,7 @@ public final class EventCodec {
       g.city = readString(in);
       g.latitude = readDouble(in);
       g.longitude = readDouble(in);
-      g.asn = in.readBoolean() ? in.readLong() : null;
+      g.asn = in.readBoolean() ? unzigzag(readVarLong(in)) : null;
       g.asOrg = readString(in);
       g.network = readEnum(in, NetworkClass.values());
       g.located = in.readBoolean();
@@ -212,35 +214,118 @@ public final class EventCodec {
     return s == null ? 0 : 56 + 2L * s.length();
   }
 
+  /** A string: varint (UTF-8 length + 1), 0 for null; canonical lower-case UUIDs (ids) as a tag and 16 bytes. */
   private static void writeString(DataOutput out, String s) throws IOException {
     if (s == null) {
-      out.writeInt(-1);
+      writeVarLong(out, 0);
+      return;
+    }
+    if (isUuid(s)) {
+      writeVarLong(out, UUID_TAG);
+      out.writeLong(hex(s, 0, 8) << 32 | hex(s, 9, 13) << 16 | hex(s, 14, 18));
+      out.writeLong(hex(s, 19, 23) << 48 | hex(s, 24, 36));
+      return;
+    }
+    Integer w = WORD_INDEX.get(s);
+    if (w != null) {
+      writeVarLong(out, WORD_TAG + w);
       return;
     }
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
+    writeVarLong(out, STRING_TAG + b.length);
     out.write(b);
   }
 
   private static String readString(DataInput in) throws IOException {
-    int n = in.readInt();
-    if (n < 0) return null;
-    byte[] b = new byte[n];
+    long tag = readVarLong(in);
+    if (tag == 0) return null;
+    if (tag == UUID_TAG) return new java.util.UUID(in.readLong(), in.readLong()).toString();
+    if (tag < STRING_TAG) {
+      int w = (int) (tag - WORD_TAG);
+      if (w < 0 || w >= WORDS.size()) throw new IOException("unknown word code " + tag);
+      return WORDS.get(w);
+    }
+    long n = tag - STRING_TAG;
+    if (n > Integer.MAX_VALUE) throw new IOException("string of " + n + " bytes");
+    byte[] b = new byte[(int) n];
     in.readFully(b);
     return new String(b, StandardCharsets.UTF_8);
   }
 
+  /** String tags: 0 null, 1 a UUID, 2 … 2 + words a word of {@link #WORDS}, then the UTF-8 length + STRING_TAG. */
+  private static final long UUID_TAG = 1;
+  private static final long WORD_TAG = 2;
+  /**
+   * Values many records repeat (operations, workloads, access types), written as a code. Spill files and the
+   * job's network records are only read by the same build that wrote them, so the list may change between versions.
+   */
+  private static final List<String> WORDS = List.of("MailItemsAccessed", "SignIn", "UserLoggedIn", "UserLoginFailed",
+      "Exchange", "AzureActiveDirectory", "Bind", "Sync", "Succeeded", "Success", "Failed", "ndjson", "purview-csv",
+      "json", "Send", "New-InboxRule", "Set-InboxRule", "Set-Mailbox", "UpdateInboxRules", "Consent to application.",
+      "Add app role assignment grant to user.", "Add service principal credentials.", "");
+  private static final long STRING_TAG = WORD_TAG + WORDS.size();
+  private static final Map<String, Integer> WORD_INDEX = new java.util.HashMap<>();
+
+  static {
+    for (int i = 0; i < WORDS.size(); i++) WORD_INDEX.put(WORDS.get(i), i);
+  }
+
+  private static boolean isUuid(String s) {
+    if (s.length() != 36) return false;
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(i);
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (c != '-') return false;
+      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long hex(String s, int from, int to) {
+    long v = 0;
+    for (int i = from; i < to; i++) v = v << 4 | Character.digit(s.charAt(i), 16);
+    return v;
+  }
+
+  private static void writeVarLong(DataOutput out, long v) throws IOException {
+    while ((v & ~0x7FL) != 0) {
+      out.writeByte((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.writeByte((int) v);
+  }
+
+  private static long readVarLong(DataInput in) throws IOException {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = in.readUnsignedByte();
+      v |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    throw new IOException("malformed varint");
+  }
+
+  private static long zigzag(long v) {
+    return (v << 1) ^ (v >> 63);
+  }
+
+  private static long unzigzag(long v) {
+    return (v >>> 1) ^ -(v & 1);
+  }
+
   private static void writeList(DataOutput out, List<String> l) throws IOException {
     if (l == null) {
-      out.writeInt(-1);
+      writeVarLong(out, 0);
       return;
     }
-    out.writeInt(l.size());
+    writeVarLong(out, l.size() + 1L);
     for (String s : l) writeString(out, s);
   }
 
   private static List<String> readList(DataInput in) throws IOException {
-    int n = in.readInt();
+    int n = (int) readVarLong(in) - 1;
     if (n < 0) return null;
     List<String> l = new ArrayList<>(n);
     for (int i = 0; i < n; i++) l.add(readString(in));
@@ -257,12 +342,12 @@ public final class EventCodec {
   }
 
   private static void writeInt(DataOutput out, Integer v) throws IOException {
-    out.writeBoolean(v != null);
-    if (v != null) out.writeInt(v);
+    writeVarLong(out, v == null ? 0 : zigzag(v) + 1);
   }
 
   private static Integer readInt(DataInput in) throws IOException {
-    return in.readBoolean() ? in.readInt() : null;
+    long v = readVarLong(in);
+    return v == 0 ? null : (int) unzigzag(v - 1);
   }
 
   private static void writeBool(DataOutput out, Boolean v) throws IOException {
@@ -284,14 +369,23 @@ public final class EventCodec {
   }
 
   private static void writeInstant(DataOutput out, Instant t) throws IOException {
-    out.writeBoolean(t != null);
-    if (t != null) {
-      out.writeLong(t.getEpochSecond());
-      out.writeInt(t.getNano());
+    if (t == null) {
+      out.writeByte(0);
+    } else if (t.getNano() % 1_000_000 == 0 && Math.abs(t.getEpochSecond()) < 9_000_000_000_000_000L / 1000) {
+      out.writeByte(1); // whole milliseconds, as the sources' times are
+      writeVarLong(out, zigzag(t.toEpochMilli()));
+    } else {
+      out.writeByte(2);
+      writeVarLong(out, zigzag(t.getEpochSecond()));
+      writeVarLong(out, t.getNano());
     }
   }
 
   private static Instant readInstant(DataInput in) throws IOException {
-    return in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
+    int tag = in.readUnsignedByte();
+    if (tag == 0) return null;
+    if (tag == 1) return Instant.ofEpochMilli(unzigzag(readVarLong(in)));
+    if (tag == 2) return Instant.ofEpochSecond(unzigzag(readVarLong(in)), readVarLong(in));
+    throw new IOException("malformed time tag " + tag);
   }
 }

@@ -32,10 +32,101 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
   public static final AlertCodec INSTANCE = new AlertCodec();
   private static final int VERSION = 3;
 
+  @Override
+  public Alert read(DataInput in) throws IOException {
+    int v = in.readUnsignedByte();
+    if (v == 1) return readV1(in);
+    if (v != 2 && v != VERSION) throw new IOException("unknown alert state version " + v);
+    return decode(in, v == VERSION);
+  }
+
+  @Override
+  public void write(DataOutput out, Alert a) throws IOException {
+    encode(out, a, true);
+  }
+
   /** Version 2, as written before version 3 (kept so that the version-2 read path stays tested). */
   void writeV2(DataOutput out, Alert a) throws IOException {
-    out.writeByte(2);
-    Codecs.writeString(out, a.ruleId);
+    encode(out, a, false);
+  }
+
+  // ------------------------------------------------------------------ versions 2 and 3: one layout, two encodings
+
+  private static void str(DataOutput out, String s, boolean v3) throws IOException {
+    if (v3) writeStr(out, s);
+    else Codecs.writeString(out, s);
+  }
+
+  private static String str(DataInput in, boolean v3) throws IOException {
+    return v3 ? readStr(in) : Codecs.readString(in);
+  }
+
+  /** A value that may repeat a field of the alert (a reference in version 3, a string in version 2). */
+  private static void value(DataOutput out, String v, String[] refs, boolean v3) throws IOException {
+    if (v3) writeValue(out, v, refs);
+    else Codecs.writeString(out, v);
+  }
+
+  private static String value(DataInput in, String[] refs, boolean v3) throws IOException {
+    return v3 ? readValue(in, refs) : Codecs.readString(in);
+  }
+
+  private static void map(DataOutput out, Map<String, String> m, String[] refs, boolean v3) throws IOException {
+    Codecs.writeVarInt(out, m.size());
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      if (v3) writeWord(out, e.getKey());
+      else Codecs.writeString(out, e.getKey());
+      value(out, e.getValue(), refs, v3);
+    }
+  }
+
+  private static void map(DataInput in, Map<String, String> m, String[] refs, boolean v3) throws IOException {
+    int n = Codecs.readVarInt(in);
+    for (int i = 0; i < n; i++) m.put(v3 ? readWord(in) : Codecs.readString(in), value(in, refs, v3));
+  }
+
+  private static void endpoint(DataOutput out, Endpoint e, long base, boolean v3) throws IOException {
+    str(out, e.ip, v3);
+    str(out, e.country, v3);
+    str(out, e.city, v3);
+    out.writeBoolean(e.latitude != null && e.longitude != null);
+    if (e.latitude != null && e.longitude != null) {
+      out.writeDouble(e.latitude);
+      out.writeDouble(e.longitude);
+    }
+    Codecs.writeVarLong(out, e.asn == null ? -1 : e.asn);
+    str(out, e.asOrg, v3);
+    if (v3) writeWord(out, e.network);
+    else Codecs.writeString(out, e.network);
+    Codecs.writeVarLong(out, e.time - base);
+  }
+
+  private static Endpoint endpoint(DataInput in, long base, boolean v3) throws IOException {
+    Endpoint e = new Endpoint();
+    e.ip = str(in, v3);
+    e.country = str(in, v3);
+    e.city = str(in, v3);
+    if (in.readBoolean()) {
+      e.latitude = in.readDouble();
+      e.longitude = in.readDouble();
+    }
+    long asn = Codecs.readVarLong(in);
+    e.asn = asn < 0 ? null : asn;
+    e.asOrg = str(in, v3);
+    e.network = v3 ? readWord(in) : Codecs.readString(in);
+    e.time = base + Codecs.readVarLong(in);
+    return e;
+  }
+
+  private static void encode(DataOutput out, Alert a, boolean v3) throws IOException {
+    out.writeByte(v3 ? VERSION : 2);
+    if (v3) {
+      Integer rule = a.ruleId == null ? null : RULE_INDEX.get(a.ruleId);
+      Codecs.writeVarInt(out, rule == null ? 0 : rule);
+      if (rule == null) writeStr(out, a.ruleId);
+    } else {
+      Codecs.writeString(out, a.ruleId);
+    }
     RuleInfo info = a.ruleId == null ? null : Rules.BY_ID.get(a.ruleId);
     byte[] hexId = hexId(a.id);
     Long bucketSeconds = bucketSeconds(a.bucket);
@@ -51,67 +142,65 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
     if (sourceFirst) flags |= 128;
     Codecs.writeVarInt(out, flags);
     if (hexId != null) out.write(hexId);
-    else Codecs.writeString(out, a.id);
-    if ((flags & 1) == 0) Codecs.writeString(out, a.ruleName);
-    if ((flags & 2) == 0) Codecs.writeString(out, a.attackTechniqueId);
-    if ((flags & 4) == 0) Codecs.writeString(out, a.attackTechniqueName);
-    if ((flags & 8) == 0) Codecs.writeString(out, a.attackTacticId);
-    if ((flags & 16) == 0) Codecs.writeString(out, a.attackTacticName);
+    else str(out, a.id, v3);
+    if ((flags & 1) == 0) str(out, a.ruleName, v3);
+    if ((flags & 2) == 0) str(out, a.attackTechniqueId, v3);
+    if ((flags & 4) == 0) str(out, a.attackTechniqueName, v3);
+    if ((flags & 8) == 0) str(out, a.attackTacticId, v3);
+    if ((flags & 16) == 0) str(out, a.attackTacticName, v3);
     Codecs.writeVarInt(out, a.revision);
     out.writeByte(a.status.ordinal());
     out.writeByte(a.severity.ordinal());
     out.writeByte(a.confidence);
-    Codecs.writeString(out, a.tenantId);
+    str(out, a.tenantId, v3);
     Codecs.writeVarLong(out, a.time);
     Codecs.writeVarLong(out, a.firstSeen - a.time);
     Codecs.writeVarLong(out, a.lastSeen - a.time);
     if (bucketSeconds != null) Codecs.writeVarLong(out, bucketSeconds);
-    else Codecs.writeString(out, a.bucket);
-    Codecs.writeString(out, a.user);
-    Codecs.writeString(out, a.mailbox);
-    Codecs.writeString(out, a.appId);
-    Codecs.writeString(out, a.appName);
+    else str(out, a.bucket, v3);
+    str(out, a.user, v3);
+    str(out, a.mailbox, v3);
+    str(out, a.appId, v3);
+    str(out, a.appName, v3);
     out.writeByte(a.appFirstParty == null ? 2 : a.appFirstParty ? 1 : 0);
-    Codecs.writeString(out, a.tokenId);
-    Codecs.writeString(out, a.sessionId);
+    str(out, a.tokenId, v3);
+    str(out, a.sessionId, v3);
     out.writeBoolean(a.source != null);
-    if (a.source != null) writeEndpointV2(out, a.source, a.time);
+    if (a.source != null) endpoint(out, a.source, a.time, v3);
     Codecs.writeVarInt(out, a.endpoints.size());
-    for (int i = sourceFirst ? 1 : 0; i < a.endpoints.size(); i++) writeEndpointV2(out, a.endpoints.get(i), a.time);
-    Codecs.writeString(out, a.message);
-    Codecs.writeString(out, a.baseline);
+    for (int i = sourceFirst ? 1 : 0; i < a.endpoints.size(); i++) endpoint(out, a.endpoints.get(i), a.time, v3);
+    str(out, a.message, v3);
+    str(out, a.baseline, v3);
+    String[] refs = refs(a);
     Codecs.writeVarInt(out, a.evidence.size());
     for (Evidence e : a.evidence) {
       byte[] uuid = uuid(e.recordId);
       out.writeBoolean(uuid != null);
       if (uuid != null) out.write(uuid);
-      else Codecs.writeString(out, e.recordId);
+      else str(out, e.recordId, v3);
       Codecs.writeVarLong(out, e.time - a.time);
-      Codecs.writeString(out, e.operation);
-      Codecs.writeString(out, e.ip);
-      Codecs.writeString(out, e.country);
+      value(out, e.operation, refs, v3);
+      value(out, e.ip, refs, v3);
+      value(out, e.country, refs, v3);
       Codecs.writeVarLong(out, e.asn == null ? -1 : e.asn);
-      Codecs.writeString(out, e.detail);
+      value(out, e.detail, refs, v3);
     }
     Codecs.writeVarInt(out, a.evidenceCount);
-    writeMap(out, a.entities);
-    writeMap(out, a.facts);
-    Codecs.writeString(out, a.configVersion);
+    map(out, a.entities, refs, v3);
+    map(out, a.facts, refs, v3);
+    str(out, a.configVersion, v3);
     out.writeInt(a.emittedDigest);
   }
 
-  @Override
-  public Alert read(DataInput in) throws IOException {
-    int v = in.readUnsignedByte();
-    if (v == 1) return readV1(in);
-    if (v == 2) return readV2(in);
-    if (v != VERSION) throw new IOException("unknown alert state version " + v);
-    return readV3(in);
-  }
-
-  private static Alert readV2(DataInput in) throws IOException {
+  private static Alert decode(DataInput in, boolean v3) throws IOException {
     Alert a = new Alert();
-    a.ruleId = Codecs.readString(in);
+    if (v3) {
+      int rule = Codecs.readVarInt(in);
+      if (rule > RULE_CODES.size()) throw new IOException("unknown rule code " + rule);
+      a.ruleId = rule == 0 ? readStr(in) : RULE_CODES.get(rule - 1);
+    } else {
+      a.ruleId = Codecs.readString(in);
+    }
     RuleInfo info = a.ruleId == null ? null : Rules.BY_ID.get(a.ruleId);
     int flags = Codecs.readVarInt(in);
     if ((flags & 31) != 0 && info == null) throw new IOException("alert state names an unknown rule " + a.ruleId);
@@ -120,36 +209,37 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
       in.readFully(b);
       a.id = "ualw-" + HexFormat.of().formatHex(b);
     } else {
-      a.id = Codecs.readString(in);
+      a.id = str(in, v3);
     }
-    a.ruleName = (flags & 1) != 0 ? info.title() : Codecs.readString(in);
-    a.attackTechniqueId = (flags & 2) != 0 ? info.techniqueId() : Codecs.readString(in);
-    a.attackTechniqueName = (flags & 4) != 0 ? info.techniqueName() : Codecs.readString(in);
-    a.attackTacticId = (flags & 8) != 0 ? info.tacticId() : Codecs.readString(in);
-    a.attackTacticName = (flags & 16) != 0 ? info.tacticName() : Codecs.readString(in);
+    a.ruleName = (flags & 1) != 0 ? info.title() : str(in, v3);
+    a.attackTechniqueId = (flags & 2) != 0 ? info.techniqueId() : str(in, v3);
+    a.attackTechniqueName = (flags & 4) != 0 ? info.techniqueName() : str(in, v3);
+    a.attackTacticId = (flags & 8) != 0 ? info.tacticId() : str(in, v3);
+    a.attackTacticName = (flags & 16) != 0 ? info.tacticName() : str(in, v3);
     a.revision = Codecs.readVarInt(in);
     a.status = AlertStatus.values()[in.readUnsignedByte()];
     a.severity = Severity.values()[in.readUnsignedByte()];
     a.confidence = in.readUnsignedByte();
-    a.tenantId = Codecs.readString(in);
+    a.tenantId = str(in, v3);
     a.time = Codecs.readVarLong(in);
     a.firstSeen = a.time + Codecs.readVarLong(in);
     a.lastSeen = a.time + Codecs.readVarLong(in);
-    a.bucket = (flags & 64) != 0 ? Instant.ofEpochSecond(Codecs.readVarLong(in)).toString() : Codecs.readString(in);
-    a.user = Codecs.readString(in);
-    a.mailbox = Codecs.readString(in);
-    a.appId = Codecs.readString(in);
-    a.appName = Codecs.readString(in);
+    a.bucket = (flags & 64) != 0 ? Instant.ofEpochSecond(Codecs.readVarLong(in)).toString() : str(in, v3);
+    a.user = str(in, v3);
+    a.mailbox = str(in, v3);
+    a.appId = str(in, v3);
+    a.appName = str(in, v3);
     int fp = in.readUnsignedByte();
     a.appFirstParty = fp == 2 ? null : fp == 1;
-    a.tokenId = Codecs.readString(in);
-    a.sessionId = Codecs.readString(in);
-    if (in.readBoolean()) a.source = readEndpointV2(in, a.time);
+    a.tokenId = str(in, v3);
+    a.sessionId = str(in, v3);
+    if (in.readBoolean()) a.source = endpoint(in, a.time, v3);
     int ne = Codecs.readVarInt(in);
     if ((flags & 128) != 0 && ne > 0) a.endpoints.add(a.source.at(a.source.time));
-    while (a.endpoints.size() < ne) a.endpoints.add(readEndpointV2(in, a.time));
-    a.message = Codecs.readString(in);
-    a.baseline = Codecs.readString(in);
+    while (a.endpoints.size() < ne) a.endpoints.add(endpoint(in, a.time, v3));
+    a.message = str(in, v3);
+    a.baseline = str(in, v3);
+    String[] refs = refs(a);
     int nev = Codecs.readVarInt(in);
     for (int i = 0; i < nev; i++) {
       Evidence e = new Evidence();
@@ -158,21 +248,21 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
         long lo = in.readLong();
         e.recordId = new UUID(hi, lo).toString();
       } else {
-        e.recordId = Codecs.readString(in);
+        e.recordId = str(in, v3);
       }
       e.time = a.time + Codecs.readVarLong(in);
-      e.operation = Codecs.readString(in);
-      e.ip = Codecs.readString(in);
-      e.country = Codecs.readString(in);
+      e.operation = value(in, refs, v3);
+      e.ip = value(in, refs, v3);
+      e.country = value(in, refs, v3);
       long asn = Codecs.readVarLong(in);
       e.asn = asn < 0 ? null : asn;
-      e.detail = Codecs.readString(in);
+      e.detail = value(in, refs, v3);
       a.evidence.add(e);
     }
     a.evidenceCount = Codecs.readVarInt(in);
-    readMap(in, a.entities);
-    readMap(in, a.facts);
-    a.configVersion = Codecs.readString(in);
+    map(in, a.entities, refs, v3);
+    map(in, a.facts, refs, v3);
+    a.configVersion = str(in, v3);
     a.emittedDigest = in.readInt();
     return a;
   }
@@ -313,193 +403,6 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
     }
   }
 
-  private static void writeMapV3(DataOutput out, Map<String, String> m, String[] refs) throws IOException {
-    Codecs.writeVarInt(out, m.size());
-    for (Map.Entry<String, String> e : m.entrySet()) {
-      writeWord(out, e.getKey());
-      writeValue(out, e.getValue(), refs);
-    }
-  }
-
-  private static void readMapV3(DataInput in, Map<String, String> m, String[] refs) throws IOException {
-    int n = Codecs.readVarInt(in);
-    for (int i = 0; i < n; i++) m.put(readWord(in), readValue(in, refs));
-  }
-
-  static void writeEndpointV3(DataOutput out, Endpoint e, long base) throws IOException {
-    writeStr(out, e.ip);
-    writeStr(out, e.country);
-    writeStr(out, e.city);
-    out.writeBoolean(e.latitude != null && e.longitude != null);
-    if (e.latitude != null && e.longitude != null) {
-      out.writeDouble(e.latitude);
-      out.writeDouble(e.longitude);
-    }
-    Codecs.writeVarLong(out, e.asn == null ? -1 : e.asn);
-    writeStr(out, e.asOrg);
-    writeWord(out, e.network);
-    Codecs.writeVarLong(out, e.time - base);
-  }
-
-  static Endpoint readEndpointV3(DataInput in, long base) throws IOException {
-    Endpoint e = new Endpoint();
-    e.ip = readStr(in);
-    e.country = readStr(in);
-    e.city = readStr(in);
-    if (in.readBoolean()) {
-      e.latitude = in.readDouble();
-      e.longitude = in.readDouble();
-    }
-    long asn = Codecs.readVarLong(in);
-    e.asn = asn < 0 ? null : asn;
-    e.asOrg = readStr(in);
-    e.network = readWord(in);
-    e.time = base + Codecs.readVarLong(in);
-    return e;
-  }
-
-  @Override
-  public void write(DataOutput out, Alert a) throws IOException {
-    out.writeByte(VERSION);
-    Integer rule = a.ruleId == null ? null : RULE_INDEX.get(a.ruleId);
-    Codecs.writeVarInt(out, rule == null ? 0 : rule);
-    if (rule == null) writeStr(out, a.ruleId);
-    RuleInfo info = a.ruleId == null ? null : Rules.BY_ID.get(a.ruleId);
-    byte[] hexId = hexId(a.id);
-    Long bucketSeconds = bucketSeconds(a.bucket);
-    boolean sourceFirst = a.source != null && !a.endpoints.isEmpty() && sameEndpoint(a.source, a.endpoints.get(0));
-    int flags = 0;
-    if (info != null && Objects.equals(a.ruleName, info.title())) flags |= 1;
-    if (info != null && Objects.equals(a.attackTechniqueId, info.techniqueId())) flags |= 2;
-    if (info != null && Objects.equals(a.attackTechniqueName, info.techniqueName())) flags |= 4;
-    if (info != null && Objects.equals(a.attackTacticId, info.tacticId())) flags |= 8;
-    if (info != null && Objects.equals(a.attackTacticName, info.tacticName())) flags |= 16;
-    if (hexId != null) flags |= 32;
-    if (bucketSeconds != null) flags |= 64;
-    if (sourceFirst) flags |= 128;
-    Codecs.writeVarInt(out, flags);
-    if (hexId != null) out.write(hexId);
-    else writeStr(out, a.id);
-    if ((flags & 1) == 0) writeStr(out, a.ruleName);
-    if ((flags & 2) == 0) writeStr(out, a.attackTechniqueId);
-    if ((flags & 4) == 0) writeStr(out, a.attackTechniqueName);
-    if ((flags & 8) == 0) writeStr(out, a.attackTacticId);
-    if ((flags & 16) == 0) writeStr(out, a.attackTacticName);
-    Codecs.writeVarInt(out, a.revision);
-    out.writeByte(a.status.ordinal());
-    out.writeByte(a.severity.ordinal());
-    out.writeByte(a.confidence);
-    writeStr(out, a.tenantId);
-    Codecs.writeVarLong(out, a.time);
-    Codecs.writeVarLong(out, a.firstSeen - a.time);
-    Codecs.writeVarLong(out, a.lastSeen - a.time);
-    if (bucketSeconds != null) Codecs.writeVarLong(out, bucketSeconds);
-    else writeStr(out, a.bucket);
-    writeStr(out, a.user);
-    writeStr(out, a.mailbox);
-    writeStr(out, a.appId);
-    writeStr(out, a.appName);
-    out.writeByte(a.appFirstParty == null ? 2 : a.appFirstParty ? 1 : 0);
-    writeStr(out, a.tokenId);
-    writeStr(out, a.sessionId);
-    out.writeBoolean(a.source != null);
-    if (a.source != null) writeEndpointV3(out, a.source, a.time);
-    Codecs.writeVarInt(out, a.endpoints.size());
-    for (int i = sourceFirst ? 1 : 0; i < a.endpoints.size(); i++) writeEndpointV3(out, a.endpoints.get(i), a.time);
-    writeStr(out, a.message);
-    writeStr(out, a.baseline);
-    String[] refs = refs(a);
-    Codecs.writeVarInt(out, a.evidence.size());
-    for (Evidence e : a.evidence) {
-      byte[] uuid = uuid(e.recordId);
-      out.writeBoolean(uuid != null);
-      if (uuid != null) out.write(uuid);
-      else writeStr(out, e.recordId);
-      Codecs.writeVarLong(out, e.time - a.time);
-      writeValue(out, e.operation, refs);
-      writeValue(out, e.ip, refs);
-      writeValue(out, e.country, refs);
-      Codecs.writeVarLong(out, e.asn == null ? -1 : e.asn);
-      writeValue(out, e.detail, refs);
-    }
-    Codecs.writeVarInt(out, a.evidenceCount);
-    writeMapV3(out, a.entities, refs);
-    writeMapV3(out, a.facts, refs);
-    writeStr(out, a.configVersion);
-    out.writeInt(a.emittedDigest);
-  }
-
-  private static Alert readV3(DataInput in) throws IOException {
-    Alert a = new Alert();
-    int rule = Codecs.readVarInt(in);
-    if (rule > RULE_CODES.size()) throw new IOException("unknown rule code " + rule);
-    a.ruleId = rule == 0 ? readStr(in) : RULE_CODES.get(rule - 1);
-    RuleInfo info = a.ruleId == null ? null : Rules.BY_ID.get(a.ruleId);
-    int flags = Codecs.readVarInt(in);
-    if ((flags & 31) != 0 && info == null) throw new IOException("alert state names an unknown rule " + a.ruleId);
-    if ((flags & 32) != 0) {
-      byte[] b = new byte[16];
-      in.readFully(b);
-      a.id = "ualw-" + HexFormat.of().formatHex(b);
-    } else {
-      a.id = readStr(in);
-    }
-    a.ruleName = (flags & 1) != 0 ? info.title() : readStr(in);
-    a.attackTechniqueId = (flags & 2) != 0 ? info.techniqueId() : readStr(in);
-    a.attackTechniqueName = (flags & 4) != 0 ? info.techniqueName() : readStr(in);
-    a.attackTacticId = (flags & 8) != 0 ? info.tacticId() : readStr(in);
-    a.attackTacticName = (flags & 16) != 0 ? info.tacticName() : readStr(in);
-    a.revision = Codecs.readVarInt(in);
-    a.status = AlertStatus.values()[in.readUnsignedByte()];
-    a.severity = Severity.values()[in.readUnsignedByte()];
-    a.confidence = in.readUnsignedByte();
-    a.tenantId = readStr(in);
-    a.time = Codecs.readVarLong(in);
-    a.firstSeen = a.time + Codecs.readVarLong(in);
-    a.lastSeen = a.time + Codecs.readVarLong(in);
-    a.bucket = (flags & 64) != 0 ? Instant.ofEpochSecond(Codecs.readVarLong(in)).toString() : readStr(in);
-    a.user = readStr(in);
-    a.mailbox = readStr(in);
-    a.appId = readStr(in);
-    a.appName = readStr(in);
-    int fp = in.readUnsignedByte();
-    a.appFirstParty = fp == 2 ? null : fp == 1;
-    a.tokenId = readStr(in);
-    a.sessionId = readStr(in);
-    if (in.readBoolean()) a.source = readEndpointV3(in, a.time);
-    int ne = Codecs.readVarInt(in);
-    if ((flags & 128) != 0 && ne > 0) a.endpoints.add(a.source.at(a.source.time));
-    while (a.endpoints.size() < ne) a.endpoints.add(readEndpointV3(in, a.time));
-    a.message = readStr(in);
-    a.baseline = readStr(in);
-    String[] refs = refs(a);
-    int nev = Codecs.readVarInt(in);
-    for (int i = 0; i < nev; i++) {
-      Evidence e = new Evidence();
-      if (in.readBoolean()) {
-        long hi = in.readLong();
-        long lo = in.readLong();
-        e.recordId = new UUID(hi, lo).toString();
-      } else {
-        e.recordId = readStr(in);
-      }
-      e.time = a.time + Codecs.readVarLong(in);
-      e.operation = readValue(in, refs);
-      e.ip = readValue(in, refs);
-      e.country = readValue(in, refs);
-      long asn = Codecs.readVarLong(in);
-      e.asn = asn < 0 ? null : asn;
-      e.detail = readValue(in, refs);
-      a.evidence.add(e);
-    }
-    a.evidenceCount = Codecs.readVarInt(in);
-    readMapV3(in, a.entities, refs);
-    readMapV3(in, a.facts, refs);
-    a.configVersion = readStr(in);
-    a.emittedDigest = in.readInt();
-    return a;
-  }
-
   /** The rules by id, for the fields version 2 takes from the rule instead of writing them (lazy: no init cycle). */
   private static final class Rules {
     static final Map<String, RuleInfo> BY_ID = new HashMap<>();
@@ -552,38 +455,6 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
         && x.time == y.time && (x.latitude == null) == (x.longitude == null);
   }
 
-
-  static void writeEndpointV2(DataOutput out, Endpoint e, long base) throws IOException {
-    Codecs.writeString(out, e.ip);
-    Codecs.writeString(out, e.country);
-    Codecs.writeString(out, e.city);
-    out.writeBoolean(e.latitude != null && e.longitude != null);
-    if (e.latitude != null && e.longitude != null) {
-      out.writeDouble(e.latitude);
-      out.writeDouble(e.longitude);
-    }
-    Codecs.writeVarLong(out, e.asn == null ? -1 : e.asn);
-    Codecs.writeString(out, e.asOrg);
-    Codecs.writeString(out, e.network);
-    Codecs.writeVarLong(out, e.time - base);
-  }
-
-  static Endpoint readEndpointV2(DataInput in, long base) throws IOException {
-    Endpoint e = new Endpoint();
-    e.ip = Codecs.readString(in);
-    e.country = Codecs.readString(in);
-    e.city = Codecs.readString(in);
-    if (in.readBoolean()) {
-      e.latitude = in.readDouble();
-      e.longitude = in.readDouble();
-    }
-    long asn = Codecs.readVarLong(in);
-    e.asn = asn < 0 ? null : asn;
-    e.asOrg = Codecs.readString(in);
-    e.network = Codecs.readString(in);
-    e.time = base + Codecs.readVarLong(in);
-    return e;
-  }
 
   /** Version 1 (before 2026-12-07): every field written out. */
   private static Alert readV1(DataInput in) throws IOException {
@@ -638,21 +509,6 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
     return a;
   }
 
-  static void writeEndpoint(DataOutput out, Endpoint e) throws IOException {
-    Codecs.writeString(out, e.ip);
-    Codecs.writeString(out, e.country);
-    Codecs.writeString(out, e.city);
-    out.writeBoolean(e.latitude != null && e.longitude != null);
-    if (e.latitude != null && e.longitude != null) {
-      out.writeDouble(e.latitude);
-      out.writeDouble(e.longitude);
-    }
-    out.writeLong(e.asn == null ? -1 : e.asn);
-    Codecs.writeString(out, e.asOrg);
-    Codecs.writeString(out, e.network);
-    out.writeLong(e.time);
-  }
-
   static Endpoint readEndpoint(DataInput in) throws IOException {
     Endpoint e = new Endpoint();
     e.ip = Codecs.readString(in);
@@ -668,14 +524,6 @@ public final class AlertCodec implements Codecs.Codec<Alert> {
     e.network = Codecs.readString(in);
     e.time = in.readLong();
     return e;
-  }
-
-  static void writeMap(DataOutput out, Map<String, String> m) throws IOException {
-    Codecs.writeVarInt(out, m.size());
-    for (Map.Entry<String, String> e : m.entrySet()) {
-      Codecs.writeString(out, e.getKey());
-      Codecs.writeString(out, e.getValue());
-    }
   }
 
   static void readMap(DataInput in, Map<String, String> m) throws IOException {

@@ -67,25 +67,11 @@ public final class Codecs {
   }
 
   public static void writeVarLong(DataOutput out, long v) throws IOException {
-    long z = (v << 1) ^ (v >> 63);
-    while ((z & ~0x7fL) != 0) {
-      out.writeByte((int) ((z & 0x7f) | 0x80));
-      z >>>= 7;
-    }
-    out.writeByte((int) z);
+    io.ualwatch.model.order.Varints.writeSigned(out, v);
   }
 
   public static long readVarLong(DataInput in) throws IOException {
-    long z = 0;
-    int shift = 0;
-    while (true) {
-      int b = in.readUnsignedByte();
-      z |= (long) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) break;
-      shift += 7;
-      if (shift > 70) throw new IOException("varlong too long");
-    }
-    return (z >>> 1) ^ -(z & 1);
+    return io.ualwatch.model.order.Varints.readSigned(in);
   }
 
   public static void writeString(DataOutput out, String s) throws IOException {

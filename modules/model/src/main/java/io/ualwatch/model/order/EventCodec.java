@@ -75,7 +75,7 @@ public final class EventCodec {
     writeString(out, e.tokenTenantId);
     writeString(out, e.mailAccessType);
     writeBool(out, e.isThrottled);
-    writeVarLong(out, zigzag(e.operationCount));
+    Varints.writeSigned(out, e.operationCount);
     writeList(out, e.itemIds);
     writeList(out, e.folders);
     writeInt(out, e.errorCode);
@@ -83,9 +83,9 @@ public final class EventCodec {
     writeString(out, e.resourceId);
     writeString(out, e.requestType);
     if (e.attributes == null) {
-      writeVarLong(out, 0);
+      Varints.writeUnsigned(out, 0);
     } else {
-      writeVarLong(out, e.attributes.size() + 1L);
+      Varints.writeUnsigned(out, e.attributes.size() + 1L);
       for (Map.Entry<String, String> a : e.attributes.entrySet()) {
         writeString(out, a.getKey());
         writeString(out, a.getValue());
@@ -105,7 +105,7 @@ public final class EventCodec {
         out.writeBoolean(false);
       } else {
         out.writeBoolean(true);
-        writeVarLong(out, zigzag(g.asn));
+        Varints.writeSigned(out, g.asn);
       }
       writeString(out, g.asOrg);
       writeEnum(out, g.network);
@@ -165,14 +165,14 @@ public final class EventCodec {
     e.tokenTenantId = readString(in);
     e.mailAccessType = readString(in);
     e.isThrottled = readBool(in);
-    e.operationCount = (int) unzigzag(readVarLong(in));
+    e.operationCount = (int) Varints.readSigned(in);
     e.itemIds = readList(in);
     e.folders = readList(in);
     e.errorCode = readInt(in);
     e.interactive = readBool(in);
     e.resourceId = readString(in);
     e.requestType = readString(in);
-    int n = (int) readVarLong(in) - 1;
+    int n = (int) Varints.readUnsigned(in) - 1;
     if (n >= 0) {
       e.attributes = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) e.attributes.put(readString(in), readString(in));
@@ -184,7 +184,7 @@ public final class EventCodec {
       g.city = readString(in);
       g.latitude = readDouble(in);
       g.longitude = readDouble(in);
-      g.asn = in.readBoolean() ? unzigzag(readVarLong(in)) : null;
+      g.asn = in.readBoolean() ? Varints.readSigned(in) : null;
       g.asOrg = readString(in);
       g.network = readEnum(in, NetworkClass.values());
       g.located = in.readBoolean();
@@ -217,27 +217,27 @@ public final class EventCodec {
   /** A string: varint (UTF-8 length + 1), 0 for null; canonical lower-case UUIDs (ids) as a tag and 16 bytes. */
   private static void writeString(DataOutput out, String s) throws IOException {
     if (s == null) {
-      writeVarLong(out, 0);
+      Varints.writeUnsigned(out, 0);
       return;
     }
     if (isUuid(s)) {
-      writeVarLong(out, UUID_TAG);
+      Varints.writeUnsigned(out, UUID_TAG);
       out.writeLong(hex(s, 0, 8) << 32 | hex(s, 9, 13) << 16 | hex(s, 14, 18));
       out.writeLong(hex(s, 19, 23) << 48 | hex(s, 24, 36));
       return;
     }
     Integer w = WORD_INDEX.get(s);
     if (w != null) {
-      writeVarLong(out, WORD_TAG + w);
+      Varints.writeUnsigned(out, WORD_TAG + w);
       return;
     }
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    writeVarLong(out, STRING_TAG + b.length);
+    Varints.writeUnsigned(out, STRING_TAG + b.length);
     out.write(b);
   }
 
   private static String readString(DataInput in) throws IOException {
-    long tag = readVarLong(in);
+    long tag = Varints.readUnsigned(in);
     if (tag == 0) return null;
     if (tag == UUID_TAG) return new java.util.UUID(in.readLong(), in.readLong()).toString();
     if (tag < STRING_TAG) {
@@ -289,43 +289,17 @@ public final class EventCodec {
     return v;
   }
 
-  private static void writeVarLong(DataOutput out, long v) throws IOException {
-    while ((v & ~0x7FL) != 0) {
-      out.writeByte((int) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    out.writeByte((int) v);
-  }
-
-  private static long readVarLong(DataInput in) throws IOException {
-    long v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      int b = in.readUnsignedByte();
-      v |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) return v;
-    }
-    throw new IOException("malformed varint");
-  }
-
-  private static long zigzag(long v) {
-    return (v << 1) ^ (v >> 63);
-  }
-
-  private static long unzigzag(long v) {
-    return (v >>> 1) ^ -(v & 1);
-  }
-
   private static void writeList(DataOutput out, List<String> l) throws IOException {
     if (l == null) {
-      writeVarLong(out, 0);
+      Varints.writeUnsigned(out, 0);
       return;
     }
-    writeVarLong(out, l.size() + 1L);
+    Varints.writeUnsigned(out, l.size() + 1L);
     for (String s : l) writeString(out, s);
   }
 
   private static List<String> readList(DataInput in) throws IOException {
-    int n = (int) readVarLong(in) - 1;
+    int n = (int) Varints.readUnsigned(in) - 1;
     if (n < 0) return null;
     List<String> l = new ArrayList<>(n);
     for (int i = 0; i < n; i++) l.add(readString(in));
@@ -342,12 +316,12 @@ public final class EventCodec {
   }
 
   private static void writeInt(DataOutput out, Integer v) throws IOException {
-    writeVarLong(out, v == null ? 0 : zigzag(v) + 1);
+    Varints.writeUnsigned(out, v == null ? 0 : Varints.zigzag(v) + 1);
   }
 
   private static Integer readInt(DataInput in) throws IOException {
-    long v = readVarLong(in);
-    return v == 0 ? null : (int) unzigzag(v - 1);
+    long v = Varints.readUnsigned(in);
+    return v == 0 ? null : (int) Varints.unzigzag(v - 1);
   }
 
   private static void writeBool(DataOutput out, Boolean v) throws IOException {
@@ -373,19 +347,19 @@ public final class EventCodec {
       out.writeByte(0);
     } else if (t.getNano() % 1_000_000 == 0 && Math.abs(t.getEpochSecond()) < 9_000_000_000_000_000L / 1000) {
       out.writeByte(1); // whole milliseconds, as the sources' times are
-      writeVarLong(out, zigzag(t.toEpochMilli()));
+      Varints.writeSigned(out, t.toEpochMilli());
     } else {
       out.writeByte(2);
-      writeVarLong(out, zigzag(t.getEpochSecond()));
-      writeVarLong(out, t.getNano());
+      Varints.writeSigned(out, t.getEpochSecond());
+      Varints.writeUnsigned(out, t.getNano());
     }
   }
 
   private static Instant readInstant(DataInput in) throws IOException {
     int tag = in.readUnsignedByte();
     if (tag == 0) return null;
-    if (tag == 1) return Instant.ofEpochMilli(unzigzag(readVarLong(in)));
-    if (tag == 2) return Instant.ofEpochSecond(unzigzag(readVarLong(in)), readVarLong(in));
+    if (tag == 1) return Instant.ofEpochMilli(Varints.readSigned(in));
+    if (tag == 2) return Instant.ofEpochSecond(Varints.readSigned(in), Varints.readUnsigned(in));
     throw new IOException("malformed time tag " + tag);
   }
 }

@@ -193,12 +193,9 @@ public final class MailboxNewClientApp implements Novelty.Rule {
     boolean before = "true".equals(a.facts.get("appNewInTenant"));
     if (now == before) return;
     a.facts.put("appNewInTenant", Boolean.toString(now));
-    int steps = 0;
-    if (now) steps++;
-    if (!Boolean.TRUE.equals(a.appFirstParty) || "true".equals(a.facts.get("appRiskyFirstParty"))) steps++;
-    if ("true".equals(a.facts.get("syncOrAppOnly"))) steps++;
-    a.severity = INFO.baseSeverity().raise(steps);
-    a.confidence = Math.min(95, 40 + 15 * steps);
+    // the step build gave or did not give (three steps from low reach critical, 85 points: nothing was clamped)
+    a.severity = a.severity.raise(now ? 1 : -1);
+    a.confidence += now ? 15 : -15;
   }
 
   /** Sync (whole folders) and app-only access raise severity once; recorded in facts. */

@@ -7,7 +7,6 @@ import io.ualwatch.detect.DetectionSettings;
 import io.ualwatch.model.AuditEvent;
 import io.ualwatch.model.alert.Alert;
 import io.ualwatch.testkit.sim.TenantSimulator;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,15 +26,7 @@ class OrderIndependenceTest {
   @BeforeAll
   static void generate() {
     // every attack and benign behaviour the simulator knows, so every rule is exercised
-    TenantSimulator sim = new TenantSimulator(TenantSimulator.Settings.of(11, 12, LocalDate.of(2025, 5, 5), 24,
-        io.ualwatch.testkit.sim.ScenarioSpec.parseAttacks("token-replay:3:12,token-replay:7:20,new-app:5:15,"
-            + "token-no-signin:1:16,impossible-travel:8:17,new-country:9:18,hosting-access:10:19,benign-trip:2:4,"
-            + "benign-trip:2:13,benign-inflight:4:11,benign-dualstack:6:10,benign-ms-global:0:14,"
-            + "consent-mail:4:15,benign-consent-first-party:0:9,mfa-reset-vpn:11:16,benign-mfa-reregister:6:12,"
-            + "forward-external:1:18,forward-client-rule:5:20,benign-forward-internal:7:13,"
-            + "sync-new-network:11:14,mailbox-throttle:6:15,bulk-read:3:16,benign-crm-app:4:0,app-fanout:4:17,"
-            + "mailbox-snoop:9:21,benign-new-laptop:1:8,benign-power-user:5:0,benign-catch-up:5:22,"
-            + "benign-assistant:7:0,benign-backup-app:0:3")));
+    TenantSimulator sim = TestSupport.everyKind(11);
     records = new ArrayList<>();
     sim.generate(records::add);
     settings = TestSupport.defaults();

@@ -59,6 +59,22 @@ public final class TestSupport {
     return settings(UalwatchOptions.defaults());
   }
 
+  /**
+   * A 12-user tenant over 24 days from 2025-05-05 with every attack and benign look-alike the simulator knows, so
+   * that every rule is exercised.
+   */
+  public static TenantSimulator everyKind(long seed) {
+    return new TenantSimulator(TenantSimulator.Settings.of(seed, 12, java.time.LocalDate.of(2025, 5, 5), 24,
+        io.ualwatch.testkit.sim.ScenarioSpec.parseAttacks("token-replay:3:12,token-replay:7:20,new-app:5:15,"
+            + "token-no-signin:1:16,impossible-travel:8:17,new-country:9:18,hosting-access:10:19,benign-trip:2:4,"
+            + "benign-trip:2:13,benign-inflight:4:11,benign-dualstack:6:10,benign-ms-global:0:14,"
+            + "consent-mail:4:15,benign-consent-first-party:0:9,mfa-reset-vpn:11:16,benign-mfa-reregister:6:12,"
+            + "forward-external:1:18,forward-client-rule:5:20,benign-forward-internal:7:13,"
+            + "sync-new-network:11:14,mailbox-throttle:6:15,bulk-read:3:16,benign-crm-app:4:0,app-fanout:4:17,"
+            + "mailbox-snoop:9:21,benign-new-laptop:1:8,benign-power-user:5:0,benign-catch-up:5:22,"
+            + "benign-assistant:7:0,benign-backup-app:0:3")));
+  }
+
   /** Parses simulator records into events (each parse gives fresh objects). */
   public static List<AuditEvent> parse(List<TenantSimulator.Record> records) {
     RecordNormalizer n = new RecordNormalizer(ParseLimits.DEFAULT);

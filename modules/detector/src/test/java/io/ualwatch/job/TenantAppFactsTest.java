@@ -98,7 +98,7 @@ class TenantAppFactsTest {
   }
 
   @Test
-  void theSameDayOrADayBeyondTheWindowDoesNotCount() throws Exception {
+  void theSameDayIsNotAnEarlierDay() throws Exception {
     assertEquals(Severity.HIGH, newClientApp(10).severity, "the same day is not an earlier day");
   }
 

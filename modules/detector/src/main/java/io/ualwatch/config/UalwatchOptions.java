@@ -13,6 +13,7 @@ public final class UalwatchOptions {
 
   public static List<Option<?>> all() {
     List<Option<?>> l = new ArrayList<>(JobOptions.ALL);
+    l.addAll(KafkaSecurity.ALL);
     l.addAll(DetectionOptions.ALL);
     return l;
   }
@@ -22,6 +23,7 @@ public final class UalwatchOptions {
     m.put("Kafka, topics and the Flink job", JobOptions.ALL.subList(0, JobOptions.ALL.indexOf(JobOptions.GEO_DIR)));
     m.put("Geo and network data", JobOptions.ALL.subList(JobOptions.ALL.indexOf(JobOptions.GEO_DIR),
         JobOptions.ALL.size()));
+    m.put("Kafka security (every Kafka client of ualwatch; see docs/security.md)", KafkaSecurity.ALL);
     m.put("Detection", DetectionOptions.ALL);
     return m;
   }

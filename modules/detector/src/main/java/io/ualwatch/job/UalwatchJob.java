@@ -3,6 +3,7 @@ package io.ualwatch.job;
 import io.ualwatch.config.Config;
 import io.ualwatch.config.ConfigException;
 import io.ualwatch.config.JobOptions;
+import io.ualwatch.config.KafkaSecurity;
 import io.ualwatch.config.UalwatchOptions;
 import io.ualwatch.detect.DetectionGraph;
 import io.ualwatch.detect.DetectionSettings;
@@ -236,7 +237,11 @@ public final class UalwatchJob {
     return env;
   }
 
-  /** Kafka client properties from {@code kafka.client-properties-file}. */
+  /**
+   * Kafka client properties of every client of the job: the typed security options ({@link KafkaSecurity}, secrets
+   * read from their files or environment variables) plus {@code kafka.client-properties-file} for anything else. A
+   * key set both ways with different values is an error rather than a silent winner.
+   */
   public static Properties clientProperties(Config config) {
     Properties p = new Properties();
     String file = config.get(JobOptions.CLIENT_PROPERTIES);
@@ -246,6 +251,14 @@ public final class UalwatchJob {
       } catch (IOException e) {
         throw new ConfigException("kafka.client-properties-file: cannot read " + file + ": " + e.getMessage());
       }
+    }
+    for (Map.Entry<String, String> e : KafkaSecurity.clientProperties(config).entrySet()) {
+      Object had = p.get(e.getKey());
+      if (had != null && !had.equals(e.getValue())) {
+        throw new ConfigException("kafka.client-properties-file sets " + e.getKey() + " and the kafka.security/"
+            + "kafka.sasl/kafka.ssl options set it differently: keep it in one place");
+      }
+      p.put(e.getKey(), e.getValue());
     }
     return p;
   }

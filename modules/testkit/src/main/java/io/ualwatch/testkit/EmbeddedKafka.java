@@ -38,13 +38,66 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final int brokerPort;
   private final int controllerPort;
   private final boolean deleteOnClose;
+  private final Secure secure;
   private KafkaRaftServer server;
 
-  private EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose) {
+  private EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose, Secure secure) {
     this.dataDir = dataDir;
     this.brokerPort = brokerPort;
     this.controllerPort = controllerPort;
     this.deleteOnClose = deleteOnClose;
+    this.secure = secure;
+  }
+
+  /**
+   * The secure listener's settings: TLS with certificates from a local CA, SASL SCRAM-SHA-512 (and OAUTHBEARER
+   * when a JWKS URL is given), ACLs enforced by KRaft's StandardAuthorizer, and no plaintext listener at all (the
+   * controller listener is TLS with a required client certificate). Secrets live in {@code secretsDir}: the CA
+   * certificate ({@code tls/ca.pem}), the broker's PKCS#12 key store and its password, and the password of the
+   * {@code admin} super user ({@code kafka-admin.password}); every file is mode 0600. They are made on the first
+   * start and reused on a restart on the same directory.
+   *
+   * @param oauthJwksUrl JWKS endpoint whose keys sign OAUTHBEARER tokens, or null for SCRAM only
+   * @param oauthAudience the audience OAUTHBEARER tokens must carry (with a JWKS URL)
+   */
+  public record Secure(Path secretsDir, String oauthJwksUrl, String oauthAudience) {
+    public static Secure scram(Path secretsDir) {
+      return new Secure(secretsDir, null, null);
+    }
+
+    public Path caCertificate() {
+      return secretsDir.resolve("tls").resolve("ca.pem");
+    }
+
+    public Path keystore() {
+      return secretsDir.resolve("tls").resolve("broker.p12");
+    }
+
+    public Path keystorePassword() {
+      return secretsDir.resolve("tls").resolve("broker.password");
+    }
+
+    public Path adminPasswordFile() {
+      return secretsDir.resolve("kafka-admin.password");
+    }
+  }
+
+  /** The name of the SCRAM super user of a secure broker (the broker itself, and topic/user/ACL set-up). */
+  public static final String ADMIN_USER = "admin";
+  /** The broker's certificate name (its principal on the controller listener). */
+  public static final String BROKER_CN = "ualwatch-broker";
+
+  /** A secure broker (see {@link Secure}). */
+  public static EmbeddedKafka startSecure(Path dataDir, int port, boolean deleteOnClose, Secure secure) {
+    try {
+      Files.createDirectories(dataDir);
+      int brokerPort = port == 0 ? freePort() : port;
+      EmbeddedKafka k = new EmbeddedKafka(dataDir, brokerPort, freePort(), deleteOnClose, secure);
+      k.startServer();
+      return k;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A broker on free ports with data in a new temporary directory deleted on close. */
@@ -69,7 +122,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       Files.createDirectories(dataDir);
       int brokerPort = port == 0 ? freePort() : port;
       int controllerPort = freePort();
-      EmbeddedKafka k = new EmbeddedKafka(dataDir, brokerPort, controllerPort, deleteOnClose);
+      EmbeddedKafka k = new EmbeddedKafka(dataDir, brokerPort, controllerPort, deleteOnClose, null);
       k.startServer();
       return k;
     } catch (IOException e) {
@@ -90,11 +143,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    String adminPassword = null;
+    if (secure == null) {
+      p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+      p.put("inter.broker.listener.name", "PLAINTEXT");
+      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    } else {
+      p.put("listeners", "SASL_SSL://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + brokerPort);
+      p.put("inter.broker.listener.name", "SASL_SSL");
+      p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:SSL");
+    }
+    Properties secrets = new Properties(); // kept out of the properties file written to the data directory
+    if (secure != null) adminPassword = secureSettings(p, secrets);
     p.put("log.dirs", logs.toString());
     p.put("auto.create.topics.enable", "false");
     p.put("offsets.topic.replication.factor", "1");
@@ -121,11 +184,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     // Format once; a restart must not re-format with a new cluster id (it would refuse to start).
     if (!Files.exists(logs.resolve("meta.properties"))) {
-      int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-          propsFile.toString()}, new PrintStream(OutputStream.nullOutputStream()));
+      List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c",
+          propsFile.toString()));
+      if (adminPassword != null) {
+        // the super user's SCRAM credential, in the cluster's first metadata (KRaft has no other way to bootstrap it)
+        args.add("--add-scram");
+        args.add("SCRAM-SHA-512=[name=" + ADMIN_USER + ",password=" + adminPassword + "]");
+      }
+      int rc = StorageTool.execute(args.toArray(String[]::new), new PrintStream(OutputStream.nullOutputStream()));
       if (rc != 0) throw new IllegalStateException("formatting the embedded broker's storage failed (rc=" + rc + ")");
     }
-    server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
+    Properties all = new Properties();
+    all.putAll(p);
+    all.putAll(secrets);
+    server = new KafkaRaftServer(KafkaConfig.fromProps(all, false), Time.SYSTEM);
     server.startup();
     try (Admin admin = admin()) {
       admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
@@ -134,6 +206,126 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalStateException("interrupted while waiting for the broker", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("the embedded broker did not become ready within 60 s", e);
+    }
+  }
+
+  /**
+   * Listener settings of a secure broker; puts the passwords into {@code secrets} (never written to disk by us).
+   *
+   * @return the admin user's password
+   */
+  private String secureSettings(Properties p, Properties secrets) throws IOException {
+    Path ks = secure.keystore();
+    if (!Files.exists(ks) || !Files.exists(secure.caCertificate())) {
+      io.ualwatch.testkit.security.LocalCa ca = io.ualwatch.testkit.security.LocalCa.create(
+          "ualwatch local CA", java.time.Duration.ofDays(825));
+      ca.writeCertificate(secure.caCertificate());
+      ca.issuePkcs12(BROKER_CN, java.time.Duration.ofDays(825), ks, secure.keystorePassword());
+    }
+    Path adminFile = secure.adminPasswordFile();
+    if (!Files.exists(adminFile)) {
+      io.ualwatch.testkit.security.LocalCa.writeOwnerOnly(adminFile,
+          io.ualwatch.testkit.security.LocalCa.randomPassword());
+    }
+    String adminPassword = Files.readString(adminFile).strip();
+    String ksPassword = Files.readString(secure.keystorePassword()).strip();
+    p.put("ssl.keystore.type", "PKCS12");
+    p.put("ssl.keystore.location", ks.toAbsolutePath().toString());
+    secrets.put("ssl.keystore.password", ksPassword);
+    secrets.put("ssl.key.password", ksPassword);
+    p.put("ssl.truststore.type", "PEM");
+    p.put("ssl.truststore.location", secure.caCertificate().toAbsolutePath().toString());
+    p.put("ssl.endpoint.identification.algorithm", "https");
+    p.put("ssl.enabled.protocols", "TLSv1.3,TLSv1.2");
+    // the controller listener takes only the broker itself: TLS with a client certificate from the local CA
+    p.put("listener.name.controller.ssl.client.auth", "required");
+    String mechanisms = "SCRAM-SHA-512" + (secure.oauthJwksUrl() == null ? "" : ",OAUTHBEARER");
+    p.put("sasl.enabled.mechanisms", mechanisms);
+    p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", mechanisms);
+    p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+    secrets.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + ADMIN_USER
+            + "\" password=\"" + adminPassword + "\";");
+    if (secure.oauthJwksUrl() != null) {
+      allowOAuthUrl(secure.oauthJwksUrl());
+      p.put("listener.name.sasl_ssl.oauthbearer.sasl.server.callback.handler.class",
+          "org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler");
+      p.put("listener.name.sasl_ssl.oauthbearer.sasl.jaas.config",
+          "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
+      p.put("listener.name.sasl_ssl.oauthbearer.sasl.oauthbearer.jwks.endpoint.url", secure.oauthJwksUrl());
+      p.put("listener.name.sasl_ssl.oauthbearer.sasl.oauthbearer.expected.audience", secure.oauthAudience());
+    }
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.put("super.users", "User:" + ADMIN_USER + ";User:CN=" + BROKER_CN);
+    p.put("allow.everyone.if.no.acl.found", "false");
+    return adminPassword;
+  }
+
+  private static synchronized void allowOAuthUrl(String url) {
+    String key = "org.apache.kafka.sasl.oauthbearer.allowed.urls";
+    String cur = System.getProperty(key, "");
+    if (!java.util.Arrays.asList(cur.split(",")).contains(url)) {
+      System.setProperty(key, cur.isBlank() ? url : cur + "," + url);
+    }
+  }
+
+  /** Whether this broker has the secure listener. */
+  public boolean secure() {
+    return secure != null;
+  }
+
+  /** The CA certificate clients of a secure broker trust (PEM), or null. */
+  public Path caCertificate() {
+    return secure == null ? null : secure.caCertificate();
+  }
+
+  /**
+   * Client properties for {@code user} with SCRAM-SHA-512 over TLS (empty for a plaintext broker): what
+   * {@code io.ualwatch.config.KafkaSecurity} produces for the same settings, for tests and tools.
+   */
+  public Map<String, String> clientProperties(String user, String password) {
+    if (secure == null) return Map.of();
+    return Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+        "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+            + "\" password=\"" + password + "\";",
+        "ssl.truststore.type", "PEM", "ssl.truststore.location", secure.caCertificate().toAbsolutePath().toString(),
+        "ssl.endpoint.identification.algorithm", "https");
+  }
+
+  /** The super user's client properties (empty for a plaintext broker). */
+  public Map<String, String> adminClientProperties() {
+    if (secure == null) return Map.of();
+    try {
+      return clientProperties(ADMIN_USER, Files.readString(secure.adminPasswordFile()).strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates or updates a SCRAM-SHA-512 user (secure broker only). */
+  public void upsertScramUser(String user, String password) {
+    if (secure == null) throw new IllegalStateException("a plaintext broker has no users");
+    try (Admin admin = admin()) {
+      admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+          new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512,
+              8192), password))).all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not create the SCRAM user " + user + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Adds ACL bindings (secure broker only). */
+  public void createAcls(Collection<org.apache.kafka.common.acl.AclBinding> acls) {
+    try (Admin admin = admin()) {
+      admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not create ACLs: " + e.getMessage(), e);
     }
   }
 
@@ -149,8 +341,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     return dataDir;
   }
 
+  /** An admin client (the super user on a secure broker). */
   public Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    Map<String, Object> c = new java.util.HashMap<>(adminClientProperties());
+    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return Admin.create(c);
   }
 
   /** Creates topics that do not exist yet (partitions, replication 1, optional configs). */

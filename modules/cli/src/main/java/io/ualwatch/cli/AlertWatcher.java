@@ -23,18 +23,32 @@ final class AlertWatcher implements AutoCloseable {
   final Map<String, JsonNode> latest = new ConcurrentHashMap<>();
   final AtomicLong deadLetters = new AtomicLong();
   volatile long firstAlertAtNanos;
-  private final Thread thread;
+  private Thread thread;
   private volatile boolean stop;
 
+  private Map<String, ?> clientProperties = Map.of();
+
+  /** A watcher whose consumer also gets {@code clientProperties} (security). */
+  AlertWatcher(String bootstrap, String alertsTopic, String deadLetterTopic, PrintStream out, boolean color,
+      Map<String, ?> clientProperties) {
+    this.clientProperties = clientProperties;
+    start(bootstrap, alertsTopic, deadLetterTopic, out, color);
+  }
+
   AlertWatcher(String bootstrap, String alertsTopic, String deadLetterTopic, PrintStream out, boolean color) {
+    start(bootstrap, alertsTopic, deadLetterTopic, out, color);
+  }
+
+  private void start(String bootstrap, String alertsTopic, String deadLetterTopic, PrintStream out, boolean color) {
     thread = new Thread(() -> loop(bootstrap, alertsTopic, deadLetterTopic, out, color), "alert-watcher");
     thread.setDaemon(true);
     thread.start();
   }
 
   private void loop(String bootstrap, String alerts, String dead, PrintStream out, boolean color) {
-    Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "group.id", "ualwatch-watch-" + System.nanoTime(),
-        "auto.offset.reset", "earliest", "isolation.level", "read_committed", "enable.auto.commit", "false");
+    Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+    props.putAll(Map.of("bootstrap.servers", bootstrap, "group.id", "ualwatch-watch-" + System.nanoTime(),
+        "auto.offset.reset", "earliest", "isolation.level", "read_committed", "enable.auto.commit", "false"));
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
       c.subscribe(List.of(alerts, dead));

@@ -87,18 +87,23 @@ final class ConnectorFeed implements AutoCloseable {
   private static ConnectorFeed run(Config config, String bootstrap, Map<String, String> activityProfile,
       Map<String, String> signinProfile, Duration lookback, Path stateDir, M365Emulator emulator, PrintStream log) {
     long t0 = System.nanoTime();
-    EmbeddedConnect connect = EmbeddedConnect.builder(bootstrap).stateDir(stateDir).start();
+    // the worker's own clients and its tasks' producers get the same security settings as every ualwatch client
+    Map<String, String> security = new HashMap<>(KafkaClients.prefixed(config, ""));
+    security.putAll(KafkaClients.prefixed(config, "producer."));
+    security.putAll(KafkaClients.prefixed(config, "consumer."));
+    security.putAll(KafkaClients.prefixed(config, "admin."));
+    EmbeddedConnect connect = EmbeddedConnect.builder(bootstrap).stateDir(stateDir).workerProperties(security).start();
     try {
       String audit = config.get(JobOptions.TOPIC_AUDIT);
       String signins = config.get(JobOptions.TOPIC_SIGNINS);
       Map<String, String> activity = new HashMap<>(activityProfile);
       activity.put("start.lookback.ms", Long.toString(lookback.toMillis()));
       activity.put("topic", audit);
-      activity.put("topic.partitions", Integer.toString(partitions(bootstrap, audit)));
+      activity.put("topic.partitions", Integer.toString(partitions(config, bootstrap, audit)));
       Map<String, String> signin = new HashMap<>(signinProfile);
       signin.put("start.lookback.ms", Long.toString(lookback.toMillis()));
       signin.put("topic", signins);
-      signin.put("topic.partitions", Integer.toString(partitions(bootstrap, signins)));
+      signin.put("topic.partitions", Integer.toString(partitions(config, bootstrap, signins)));
       if (emulator != null) {
         activity.put("poll.interval.ms", "2000");
         signin.put("poll.interval.ms", "2000");
@@ -117,8 +122,8 @@ final class ConnectorFeed implements AutoCloseable {
   }
 
   /** The topic's partition count: each connector task gets its own partition (see topic.partitions). */
-  static int partitions(String bootstrap, String topic) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+  static int partitions(Config config, String bootstrap, String topic) {
+    try (Admin admin = Admin.create(KafkaClients.with(config, Map.of("bootstrap.servers", bootstrap)))) {
       return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
     } catch (Exception e) {
       throw new Main.Failure("could not describe topic " + topic + ": " + e.getMessage(), e);

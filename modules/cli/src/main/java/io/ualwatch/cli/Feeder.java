@@ -44,9 +44,16 @@ final class Feeder implements AutoCloseable {
 
   /** A feeder whose records and clock records belong to {@code stream}. */
   Feeder(String bootstrap, String auditTopic, String signinTopic, String stream) {
-    this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
+    this(bootstrap, auditTopic, signinTopic, stream, Map.of());
+  }
+
+  /** A feeder with extra client properties (security: {@link KafkaClients}). */
+  Feeder(String bootstrap, String auditTopic, String signinTopic, String stream, Map<String, ?> clientProperties) {
+    Map<String, Object> c = new java.util.HashMap<>(clientProperties);
+    c.putAll(Map.of("bootstrap.servers", bootstrap, "acks", "all",
         "compression.type", "lz4", "linger.ms", "20", "batch.size", Integer.toString(512 * 1024),
-        "enable.idempotence", "true"), new ByteArraySerializer(), new ByteArraySerializer());
+        "enable.idempotence", "true"));
+    this.producer = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
     this.auditTopic = auditTopic;
     this.signinTopic = signinTopic;
     this.stream = stream;

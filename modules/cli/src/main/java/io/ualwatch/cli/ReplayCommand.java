@@ -175,7 +175,7 @@ final class ReplayCommand implements Callable<Integer> {
     long[] lastCommit = {System.nanoTime(), 0};
     long[] lastClock = {System.nanoTime(), Long.MIN_VALUE};
     String stream = "replay|" + digest.substring(0, 16);
-    try (Feeder feeder = new Feeder(bs, audit, signins, stream);
+    try (Feeder feeder = new Feeder(bs, audit, signins, stream, KafkaClients.with(config, Map.of()));
          Progress progress = quiet ? null : new Progress(err, total, bytes, shown::get)) {
       try {
         // every file is read once and ordered (newest-first exports through a temporary directory), then all are

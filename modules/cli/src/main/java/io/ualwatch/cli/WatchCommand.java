@@ -108,9 +108,9 @@ final class WatchCommand implements Callable<Integer> {
     Brokers.requireReachable(bs, timeout, topic);
     boolean color = !noColor && !json && System.console() != null;
 
-    Map<String, Object> props = Map.of("bootstrap.servers", bs, "isolation.level", "read_committed",
-        "enable.auto.commit", "false", "auto.offset.reset", "latest",
-        "default.api.timeout.ms", (int) timeout.toMillis());
+    Map<String, Object> props = KafkaClients.with(config, Map.of("bootstrap.servers", bs,
+        "isolation.level", "read_committed", "enable.auto.commit", "false", "auto.offset.reset", "latest",
+        "default.api.timeout.ms", (int) timeout.toMillis()));
     Map<String, Integer> shownRevision = new HashMap<>();
     Map<String, Long> perRule = new TreeMap<>();
     long shown = 0;

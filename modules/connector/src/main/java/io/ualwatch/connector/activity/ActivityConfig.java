@@ -3,9 +3,11 @@ package io.ualwatch.connector.activity;
 import io.ualwatch.connector.common.ApiOrigin;
 import io.ualwatch.connector.common.CommonConfig;
 import io.ualwatch.connector.common.ListValidator;
+import io.ualwatch.connector.common.PermissionCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -31,6 +33,11 @@ public final class ActivityConfig extends CommonConfig.View {
   public static final String DUPLICATES_TRACKED = "duplicates.tracked.ids";
 
   public static final String DEFAULT_TOPIC = "ualwatch.audit.raw";
+  /** The API whose application permissions this connector uses, as the Entra portal names it. */
+  public static final String PERMISSION_API = "Office 365 Management APIs";
+  public static final String READ = "ActivityFeed.Read";
+  public static final String READ_DLP = "ActivityFeed.ReadDlp";
+  public static final String DLP_CONTENT_TYPE = "DLP.All";
   public static final Duration RETENTION = Duration.ofDays(7);
 
   public static final ConfigDef DEF = define();
@@ -99,6 +106,19 @@ public final class ActivityConfig extends CommonConfig.View {
   public boolean startSubscriptions() { return c.getBoolean(SUBSCRIPTIONS_START); }
   public int pollMaxRecords() { return c.getInt(POLL_MAX_RECORDS); }
   public int duplicatesTracked() { return c.getInt(DUPLICATES_TRACKED); }
+
+  /**
+   * The application permissions this configuration needs: ActivityFeed.Read; ActivityFeed.ReadDlp is allowed
+   * only when content.types has DLP.All (Microsoft: DLP sensitive data is only available with "Read DLP
+   * sensitive data"), and is optional even then. Decided on the connector's whole content.types, so the tasks of
+   * one app registration agree.
+   */
+  public PermissionCheck.Need permissionsNeeded() {
+    if (!contentTypes().contains(DLP_CONTENT_TYPE)) return PermissionCheck.Need.of(PERMISSION_API, READ);
+    return new PermissionCheck.Need(PERMISSION_API, Set.of(READ), Set.of(READ_DLP), "DLP.All events then come "
+        + "without the sensitive data they matched (SensitiveInformationDetections), which also keeps those values "
+        + "out of ualwatch's topics");
+  }
 
   private static String stripSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;

@@ -10,7 +10,9 @@ final class ErrorCodes {
   static String advice(String code, String tenant, String contentType) {
     return switch (code) {
       case "AF10001" -> "the token lacks the ActivityFeed.Read permission: add Office 365 Management APIs > "
-          + "ActivityFeed.Read (Application) to the app registration and grant admin consent in tenant " + tenant;
+          + "ActivityFeed.Read (Application) to the app registration and grant admin consent in tenant " + tenant
+          + ("DLP.All".equals(contentType) ? " (if the message names ActivityFeed.ReadDlp, DLP.All needs that one "
+              + "too: grant it the same way, or drop DLP.All from content.types)" : "");
       case "AF20010" -> "the tenant in the URL does not match the token's tenant (tid): check tenant.ids and "
           + "auth.authority, and that the app is consented in tenant " + tenant;
       case "AF20011", "AF20012", "AF20013" -> "tenant " + tenant + " is unknown, misconfigured or not a GUID: "

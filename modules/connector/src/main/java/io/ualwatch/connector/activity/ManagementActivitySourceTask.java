@@ -8,6 +8,7 @@ import io.ualwatch.connector.common.AuthorizedApi;
 import io.ualwatch.connector.common.FeedClockWriter;
 import io.ualwatch.connector.common.HttpCaller;
 import io.ualwatch.connector.common.IdHash;
+import io.ualwatch.connector.common.PermissionCheck;
 import io.ualwatch.connector.common.RecentIds;
 import io.ualwatch.connector.common.ServerClock;
 import io.ualwatch.connector.common.Sleeper;
@@ -117,6 +118,13 @@ public class ManagementActivitySourceTask extends SourceTask {
         sleeper, serverClock, metrics);
     TokenProvider tokens = new TokenProvider(http, cfg.authority(), tenant, cfg.clientId(), cfg.credential(),
         cfg.resource(), cfg.tokenV2(), cfg.refreshMargin(), cfg.requestTimeout());
+    PermissionCheck.Need need = cfg.permissionsNeeded();
+    String who = tenant + " " + contentType;
+    tokens.onFirstToken(token -> {
+      PermissionCheck.Findings found = PermissionCheck.inspect(token, need);
+      metrics.permissions(found);
+      PermissionCheck.report(found, need, log, who);
+    });
     AuthorizedApi api = new AuthorizedApi(http, tokens, cfg.apiOrigin(), cfg.requestTimeout(), metrics);
     feed = new ActivityFeedClient(api, cfg.apiRoot(), tenant, contentType, cfg.publisher(tenant));
     recentIds = new RecentIds(Math.max(1, cfg.duplicatesTracked()));

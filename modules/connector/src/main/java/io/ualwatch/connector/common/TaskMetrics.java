@@ -23,6 +23,8 @@ public final class TaskMetrics implements AutoCloseable {
   private final List<Meter> meters = new ArrayList<>();
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final AtomicLong windowLagSeconds = new AtomicLong();
+  private final AtomicLong extraPermissions = new AtomicLong(-1);
+  private final AtomicLong missingPermissions = new AtomicLong(-1);
   public final Counter throttles;
   public final Counter blobs;
   public final Counter records;
@@ -51,6 +53,12 @@ public final class TaskMetrics implements AutoCloseable {
     meters.add(Gauge.builder(PREFIX + "window.lag.seconds", windowLagSeconds, AtomicLong::get)
         .description("Now minus the cursor (start of the first window not fully processed)")
         .tags(tags).register(registry));
+    meters.add(Gauge.builder(PREFIX + "permissions.extra", extraPermissions, AtomicLong::get)
+        .description("Application permissions the task's token carries that the connector does not need "
+            + "(-1: not checked yet, or an opaque token)").tags(tags).register(registry));
+    meters.add(Gauge.builder(PREFIX + "permissions.missing", missingPermissions, AtomicLong::get)
+        .description("Required application permissions missing from the task's token (-1: not checked yet, or "
+            + "an opaque token)").tags(tags).register(registry));
   }
 
   private Counter counter(String name, String description) {
@@ -73,6 +81,13 @@ public final class TaskMetrics implements AutoCloseable {
 
   public void windowLag(long seconds) {
     windowLagSeconds.set(seconds);
+  }
+
+  /** The least-privilege check's result (role counts only; role names are in the log). */
+  public void permissions(PermissionCheck.Findings f) {
+    if (f.outcome() == PermissionCheck.Outcome.OPAQUE) return;
+    extraPermissions.set(f.extra().size());
+    missingPermissions.set(f.missing().size());
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ public final class TokenProvider {
   private final Duration timeout;
   private String token;
   private Instant refreshAt = Instant.MIN;
+  private Consumer<String> firstTokenCheck;
 
   public TokenProvider(HttpCaller http, String authority, String tenant, String clientId,
       ClientCredential credential, String resource, boolean v2, Duration refreshMargin, Duration timeout) {
@@ -40,6 +42,15 @@ public final class TokenProvider {
     this.v2 = v2;
     this.refreshMargin = refreshMargin;
     this.timeout = timeout;
+  }
+
+  /**
+   * Runs {@code check} once, with the first token obtained (e.g. {@link PermissionCheck}). The check must not log
+   * the token; if it throws, the task goes on (the exception is logged by class name only).
+   */
+  public synchronized TokenProvider onFirstToken(Consumer<String> check) {
+    this.firstTokenCheck = check;
+    return this;
   }
 
   public URI tokenUrl() {
@@ -89,6 +100,15 @@ public final class TokenProvider {
     token = t;
     refreshAt = now.plus(life).minus(margin);
     log.debug("token for {} obtained, valid {} s", resource, expiresIn);
+    Consumer<String> check = firstTokenCheck;
+    firstTokenCheck = null;
+    if (check != null) {
+      try {
+        check.accept(t);
+      } catch (RuntimeException e) {
+        log.debug("the check of the first token for {} failed ({}); ignored", resource, e.getClass().getName());
+      }
+    }
   }
 
   private static String strip(String s) {

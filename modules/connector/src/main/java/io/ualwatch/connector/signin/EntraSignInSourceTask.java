@@ -9,6 +9,7 @@ import io.ualwatch.connector.common.FeedClockWriter;
 import io.ualwatch.connector.common.FormEncoding;
 import io.ualwatch.connector.common.HttpCaller;
 import io.ualwatch.connector.common.IdHash;
+import io.ualwatch.connector.common.PermissionCheck;
 import io.ualwatch.connector.common.Response;
 import io.ualwatch.connector.common.ServerClock;
 import io.ualwatch.connector.common.Sleeper;
@@ -111,6 +112,13 @@ public class EntraSignInSourceTask extends SourceTask {
         sleeper, serverClock, metrics);
     TokenProvider tokens = new TokenProvider(http, cfg.authority(), tenant, cfg.clientId(), cfg.credential(),
         cfg.resource(), cfg.tokenV2(), cfg.refreshMargin(), cfg.requestTimeout());
+    PermissionCheck.Need need = cfg.permissionsNeeded();
+    String who = tenant + " " + eventType;
+    tokens.onFirstToken(token -> {
+      PermissionCheck.Findings found = PermissionCheck.inspect(token, need);
+      metrics.permissions(found);
+      PermissionCheck.report(found, need, log, who);
+    });
     api = new AuthorizedApi(http, tokens, cfg.graphOrigin(), cfg.requestTimeout(), metrics);
     Map<String, Object> off = context.offsetStorageReader().offset(partition);
     if (off == null || off.get("cursor") == null) {

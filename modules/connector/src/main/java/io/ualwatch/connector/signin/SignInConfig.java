@@ -3,6 +3,7 @@ package io.ualwatch.connector.signin;
 import io.ualwatch.connector.common.ApiOrigin;
 import io.ualwatch.connector.common.CommonConfig;
 import io.ualwatch.connector.common.ListValidator;
+import io.ualwatch.connector.common.PermissionCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,10 @@ public final class SignInConfig extends CommonConfig.View {
   public static final String POLL_MAX_RECORDS = "poll.max.records";
 
   public static final String DEFAULT_TOPIC = "ualwatch.signins.raw";
+  /** The API whose application permissions this connector uses, as the Entra portal names it. */
+  public static final String PERMISSION_API = "Microsoft Graph";
+  /** List signIns: least privileged application permission (Directory.Read.All is the higher one, not needed). */
+  public static final String READ = "AuditLog.Read.All";
 
   public static final ConfigDef DEF = define();
 
@@ -90,6 +95,11 @@ public final class SignInConfig extends CommonConfig.View {
   public Duration startLookback() { return ms(START_LOOKBACK); }
   public int pageSize() { return c.getInt(PAGE_SIZE); }
   public int pollMaxRecords() { return c.getInt(POLL_MAX_RECORDS); }
+
+  /** The application permissions this connector needs: AuditLog.Read.All on Microsoft Graph, nothing else. */
+  public PermissionCheck.Need permissionsNeeded() {
+    return PermissionCheck.Need.of(PERMISSION_API, READ);
+  }
 
   private static String strip(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;

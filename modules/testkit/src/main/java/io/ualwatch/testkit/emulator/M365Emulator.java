@@ -13,9 +13,13 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +31,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
@@ -37,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -64,8 +70,16 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Time comes from an injectable {@link Clock}: content becomes visible when the clock reaches its
- * {@code contentCreated}. Faults (throttling, 5xx, 401) are injected through {@link #faults()}. Tokens are
- * opaque random strings. Note: the JDK server always sends a {@code Date} header with the system time.
+ * {@code contentCreated}. Faults (throttling, 5xx, 401) are injected through {@link #faults()}.
+ *
+ * <p>Access tokens are shaped like Entra's v1 app-only tokens: an RS256 JWT signed with an emulator key (published
+ * at {@code /{tenant}/discovery/keys} and {@code /{tenant}/discovery/v2.0/keys}, see {@link #tokenSigningKey()})
+ * whose payload carries {@code aud} (the resource), {@code iss}, {@code tid}, {@code appid}/{@code appidacr},
+ * {@code oid}/{@code sub}, {@code idtyp=app}, {@code roles} (the app's roles on that resource, see
+ * {@link AppRegistration}), {@code iat}/{@code nbf}/{@code exp}, {@code uti}, {@code ver}. The APIs accept exactly
+ * the tokens issued (and not revoked); a token without the API's role gets the API's 403 (AF10001 /
+ * Authorization_RequestDenied). {@link Builder#opaqueTokens(boolean)} issues opaque random strings instead.
+ * Note: the JDK server always sends a {@code Date} header with the system time.
  */
 public final class M365Emulator implements AutoCloseable {
   public static final String MANAGEMENT_RESOURCE = "https://manage.office.com";
@@ -78,6 +92,7 @@ public final class M365Emulator implements AutoCloseable {
   private static final Pattern TOKEN_PATH = Pattern.compile("^/([^/]+)/oauth2/(v2\\.0/)?token$");
   private static final Pattern FEED_PATH = Pattern.compile("^/api/v1\\.0/([^/]+)/activity/feed/(.+)$");
   private static final Pattern GRAPH_PATH = Pattern.compile("^/(v1\\.0|beta)/auditLogs/signIns$");
+  private static final Pattern KEYS_PATH = Pattern.compile("^/([^/]+)/discovery/(v2\\.0/)?keys$");
   private static final Pattern FILTER_TIME = Pattern.compile(
       "createdDateTime\\s+(ge|gt|le|lt)\\s+([0-9][0-9:.TZ+\\-]+)");
   private static final Pattern FILTER_TYPE = Pattern.compile(
@@ -104,9 +119,11 @@ public final class M365Emulator implements AutoCloseable {
   private final boolean staleSubscriptionList;
   private final String nextPageHeader;
   private final Long shuffleSeed;
+  private final boolean opaqueTokens;
   private final FaultPlan faults = new FaultPlan();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
+  private final List<String> everyToken = new CopyOnWriteArrayList<>();
   private final Set<String> usedJtis = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<String>> subscriptions = new ConcurrentHashMap<>();
   private final Map<String, ContentBlob> listed = new ConcurrentHashMap<>();
@@ -147,6 +164,7 @@ public final class M365Emulator implements AutoCloseable {
     this.staleSubscriptionList = b.staleSubscriptionList;
     this.nextPageHeader = b.nextPageHeader;
     this.shuffleSeed = b.shuffleSeed;
+    this.opaqueTokens = b.opaqueTokens;
     for (String t : tenants.keySet()) subscriptions.put(t, ConcurrentHashMap.newKeySet());
     if (b.subscribed) for (String t : tenants.keySet()) subscriptions.get(t).addAll(CONTENT_TYPES);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
@@ -188,6 +206,39 @@ public final class M365Emulator implements AutoCloseable {
 
   public int tokensIssued() {
     return tokensIssued.get();
+  }
+
+  /** The public key that verifies the access tokens (RS256), shared by every emulator in the JVM. */
+  public static RSAPublicKey tokenSigningKey() {
+    return (RSAPublicKey) SigningKey.PAIR.getPublic();
+  }
+
+  /** The {@code kid} (and {@code x5t}) of {@link #tokenSigningKey()} in token headers and the key set. */
+  public static String tokenSigningKeyId() {
+    return SigningKey.KID;
+  }
+
+  /** The emulator's token signing key, generated once per JVM (RSA 2048 takes a moment). */
+  private static final class SigningKey {
+    static final KeyPair PAIR;
+    static final String KID;
+
+    static {
+      try {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        PAIR = g.generateKeyPair();
+        KID = Base64.getUrlEncoder().withoutPadding().encodeToString(
+            MessageDigest.getInstance("SHA-1").digest(PAIR.getPublic().getEncoded()));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Every access token issued so far, revoked ones included (for tests that scan output for leaked tokens). */
+  public List<String> issuedTokens() {
+    return List.copyOf(everyToken);
   }
 
   /** Invalidates every token issued so far (the next API call with one gets 401). */
@@ -242,6 +293,9 @@ public final class M365Emulator implements AutoCloseable {
       } else if ((m = GRAPH_PATH.matcher(path)).matches()) {
         kind = "graph";
         status = graph(ex, m.group(1), q);
+      } else if (KEYS_PATH.matcher(path).matches()) {
+        kind = "keys";
+        status = send(ex, 200, keySet(), null);
       } else {
         status = send(ex, 404, "{\"error\":{\"code\":\"NotFound\",\"message\":\"no such resource\"}}", null);
       }
@@ -307,9 +361,13 @@ public final class M365Emulator implements AutoCloseable {
     } else {
       throw aad(401, "invalid_client", 7000218, "The request body must contain client_assertion or client_secret.");
     }
-    String token = randomToken();
-    Instant exp = clock.instant().plus(tokenLifetime);
-    tokens.put(token, new IssuedToken(tenant, app.clientId(), audience, app.roles(), exp));
+    Instant now = clock.instant();
+    Instant exp = now.plus(tokenLifetime);
+    Set<String> roles = app.rolesFor(audience.equals(graphResource));
+    String token = opaqueTokens ? randomToken()
+        : accessToken(tenant, app, audience, roles, now, exp, form.containsKey("client_secret") ? "1" : "2");
+    tokens.put(token, new IssuedToken(tenant, app.clientId(), audience, roles, exp));
+    everyToken.add(token);
     tokensIssued.incrementAndGet();
     ObjectNode out = json.createObjectNode();
     out.put("token_type", "Bearer");
@@ -321,6 +379,71 @@ public final class M365Emulator implements AutoCloseable {
     }
     out.put("access_token", token);
     return send(ex, 200, out.toString(), null);
+  }
+
+  /** An Entra-shaped v1 app-only access token (see the class comment), RS256-signed with {@link SigningKey}. */
+  private String accessToken(String tenant, AppRegistration app, String audience, Set<String> roles, Instant now,
+      Instant exp, String appidacr) {
+    ObjectNode h = json.createObjectNode();
+    h.put("typ", "JWT");
+    h.put("alg", "RS256");
+    h.put("x5t", SigningKey.KID);
+    h.put("kid", SigningKey.KID);
+    String sp = UUID.nameUUIDFromBytes(("service-principal|" + tenant + "|" + app.clientId())
+        .getBytes(StandardCharsets.UTF_8)).toString();
+    ObjectNode p = json.createObjectNode();
+    p.put("aud", audience);
+    p.put("iss", "https://sts.windows.net/" + tenant + "/");
+    p.put("iat", now.getEpochSecond());
+    p.put("nbf", now.getEpochSecond());
+    p.put("exp", exp.getEpochSecond());
+    p.put("appid", app.clientId());
+    p.put("appidacr", appidacr);
+    p.put("idp", "https://sts.windows.net/" + tenant + "/");
+    p.put("idtyp", "app");
+    p.put("oid", sp);
+    // Entra leaves the claim out when the app holds no role on the resource.
+    if (!roles.isEmpty()) {
+      ArrayNode r = p.putArray("roles");
+      roles.stream().sorted().forEach(r::add);
+    }
+    p.put("sub", sp);
+    p.put("tid", tenant);
+    byte[] uti = new byte[16];
+    random.nextBytes(uti);
+    p.put("uti", Base64.getUrlEncoder().withoutPadding().encodeToString(uti));
+    p.put("ver", "1.0");
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String signed = b64.encodeToString(h.toString().getBytes(StandardCharsets.UTF_8)) + "."
+        + b64.encodeToString(p.toString().getBytes(StandardCharsets.UTF_8));
+    try {
+      Signature sig = Signature.getInstance("SHA256withRSA");
+      sig.initSign(SigningKey.PAIR.getPrivate());
+      sig.update(signed.getBytes(StandardCharsets.US_ASCII));
+      return signed + "." + b64.encodeToString(sig.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The JWKS document of the token signing key, like Entra's {@code discovery/keys}. */
+  private String keySet() {
+    RSAPublicKey k = tokenSigningKey();
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    ObjectNode out = json.createObjectNode();
+    ObjectNode key = out.putArray("keys").addObject();
+    key.put("kty", "RSA");
+    key.put("use", "sig");
+    key.put("alg", "RS256");
+    key.put("kid", SigningKey.KID);
+    key.put("x5t", SigningKey.KID);
+    key.put("n", b64.encodeToString(unsigned(k.getModulus().toByteArray())));
+    key.put("e", b64.encodeToString(unsigned(k.getPublicExponent().toByteArray())));
+    return out.toString();
+  }
+
+  private static byte[] unsigned(byte[] b) {
+    return b.length > 1 && b[0] == 0 ? Arrays.copyOfRange(b, 1, b.length) : b;
   }
 
   private void verifyAssertion(AppRegistration app, String jwt, String tokenUrl) throws ApiFailure {
@@ -391,9 +514,12 @@ public final class M365Emulator implements AutoCloseable {
     }
     String role = graph ? "AuditLog.Read.All" : "ActivityFeed.Read";
     if (!t.roles.contains(role)) {
-      throw new ApiFailure(403, graph ? graphError("Authorization_RequestDenied", "Insufficient privileges.")
-          : errorBody("AF10001", "The permission set () sent in the request did not include the expected permission"
-              + " ActivityFeed.Read."), null);
+      throw new ApiFailure(403, graph
+          ? graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+          // The reference's error table: "The permission set ({0}) sent in the request did not include the
+          // expected permission ActivityFeed.Read." (it gives no HTTP status; 403 is ours).
+          : errorBody("AF10001", "The permission set (" + String.join(",", new java.util.TreeSet<>(t.roles))
+              + ") sent in the request did not include the expected permission ActivityFeed.Read."), null);
     }
     return t;
   }
@@ -734,6 +860,7 @@ public final class M365Emulator implements AutoCloseable {
     private boolean staleSubscriptionList;
     private String nextPageHeader = "NextPageUri";
     private Long shuffleSeed;
+    private boolean opaqueTokens;
     private int port;
     private int threads = 4;
 
@@ -757,6 +884,8 @@ public final class M365Emulator implements AutoCloseable {
     public Builder nextPageHeader(String name) { this.nextPageHeader = name; return this; }
     /** List items in a seeded random order instead of by contentCreated. */
     public Builder shuffleListing(long seed) { this.shuffleSeed = seed; return this; }
+    /** Issue opaque random access tokens instead of JWTs (as some token services do). */
+    public Builder opaqueTokens(boolean b) { this.opaqueTokens = b; return this; }
     public Builder port(int p) { this.port = p; return this; }
     public Builder threads(int n) { this.threads = n; return this; }
 

@@ -143,6 +143,31 @@ public final class JobOptions {
   public static final Option<Boolean> SYSLOG_VERIFY_HOSTNAME = Option.bool("alerts.syslog.tls.verify-hostname", true,
       "Check that the receiver's certificate names alerts.syslog.host (RFC 5425 §5.2). Turn off only for receivers "
           + "addressed by a name their certificate does not carry.");
+  /** The alert sinks that {@link #PSEUDONYMISE_SINKS} can name (as in UalwatchJob.alertSinks). */
+  public static final List<String> ALERT_SINKS = List.of("alerts", "ecs", "cef", "syslog");
+  public static final Option<List<String>> PSEUDONYMISE_SINKS = Option.list("alerts.pseudonymise.sinks", List.of(),
+      "Alert sinks that get pseudonymous alerts: alerts (topics.alerts, which watch and the console also read), ecs "
+          + "(alerts.kafka.ecs-topic), cef (alerts.kafka.cef-topic), syslog. In them every user principal name / mail "
+          + "address becomes upn-<hex>@d-<hex>.pseudo.invalid and every IP address an address in 2001:db8::/32, by a "
+          + "keyed HMAC-SHA256: the same user or address always gives the same token, so alerts can still be "
+          + "correlated, but only a holder of the key can tell whose token it is. Replaced in the user, mailbox, "
+          + "endpoint and evidence fields and inside the message, baseline, evidence details, facts and entities; the "
+          + "alert id, the rule, tenant, app, token and session ids, record ids and the geolocation are kept. The "
+          + "other sinks and the raw topics are unchanged. Empty (default) = off. See docs/security.md.")
+      .check(l -> ALERT_SINKS.containsAll(l), "must name alert sinks: " + String.join(", ", ALERT_SINKS));
+  public static final Option<String> PSEUDONYMISE_KEY_FILE = Option.string("alerts.pseudonymise.key-file", "",
+      "File whose content (one trailing newline ignored) is the HMAC key of alerts.pseudonymise.sinks, at least 32 "
+          + "bytes, e.g. from 'openssl rand -base64 32'. Read at start and by every task of the job (a Flink "
+          + "cluster needs it on its task managers). Keep it readable by the ualwatch user only: with it, anyone can "
+          + "check whether a token is a given user. A new key gives new tokens (no correlation across the change).");
+  public static final Option<String> PSEUDONYMISE_KEY_ENV = Option.string("alerts.pseudonymise.key-env", "",
+      "Environment variable holding the HMAC key (instead of alerts.pseudonymise.key-file). The key itself is never "
+          + "an option value.");
+  public static final Option<Boolean> PSEUDONYMISE_DROP_DETAIL = Option.bool(
+      "alerts.pseudonymise.drop-evidence-detail", true, "In the sinks of alerts.pseudonymise.sinks also drop what "
+          + "names mail content: the evidence detail texts (synced folder paths, forwarding targets, client details), "
+          + "and the folders and rules facts (folder paths, inbox rule names), whose values are also cut out of the "
+          + "message as [redacted]. ualwatch extracts no message subjects or item ids into alerts.");
 
   public static final Option<String> GEO_DIR = Option.string("geo.dir", "",
       "Directory of the fetched geo/ASN data (default ~/.cache/ualwatch/geo or $UALWATCH_GEO_DIR).");
@@ -161,6 +186,7 @@ public final class JobOptions {
       OUT_OF_ORDERNESS, IDLENESS, STREAM_TIMEOUT, DEDUPE_TTL, STATE_PACKED_FAMILIES, LOCAL_MANAGED_MEMORY_MB, TRANSACTIONAL_ID_PREFIX, ALERTS_FORMAT, TOPIC_ALERTS_ECS, TOPIC_ALERTS_CEF,
       SYSLOG_ENABLED, SYSLOG_HOST, SYSLOG_PORT, SYSLOG_PROTOCOL, SYSLOG_FORMAT, SYSLOG_FACILITY, SYSLOG_HOSTNAME,
       SYSLOG_APP_NAME, SYSLOG_MIN_SEVERITY, SYSLOG_MAX_MESSAGE_BYTES, SYSLOG_CONNECT_TIMEOUT, SYSLOG_TRUSTSTORE,
-      SYSLOG_TRUSTSTORE_PASSWORD, SYSLOG_KEYSTORE, SYSLOG_KEYSTORE_PASSWORD, SYSLOG_VERIFY_HOSTNAME, GEO_DIR, GEO_CITY_V4, GEO_CITY_V6, GEO_ASN_V4,
+      SYSLOG_TRUSTSTORE_PASSWORD, SYSLOG_KEYSTORE, SYSLOG_KEYSTORE_PASSWORD, SYSLOG_VERIFY_HOSTNAME,
+      PSEUDONYMISE_SINKS, PSEUDONYMISE_KEY_FILE, PSEUDONYMISE_KEY_ENV, PSEUDONYMISE_DROP_DETAIL, GEO_DIR, GEO_CITY_V4, GEO_CITY_V6, GEO_ASN_V4,
       GEO_ASN_V6);
 }

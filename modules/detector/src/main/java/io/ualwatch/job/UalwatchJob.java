@@ -50,7 +50,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * raw records, parsed in the source with per-partition event time (bad → dead letters)
  *   → de-duplicate by record id → enrich (geo, ASN)
  *   → detector families keyed by mailbox / token / … (tenant-wide facts broadcast to them) → alerts
- *   → every configured alert sink ({@link #alertSinks}: the alerts topic, optional ECS/CEF topics, syslog)
+ *   → every configured alert sink ({@link #alertSinks}: the alerts topic, optional ECS/CEF topics, syslog),
+ *     pseudonymised on the way for the sinks in alerts.pseudonymise.sinks ({@link PseudonymizeFunction})
  * </pre>
  * Every stateful operator has a stable uid; names are readable in the Flink UI.
  */
@@ -196,9 +197,11 @@ public final class UalwatchJob {
     }
     DataStream<Alert> all = outputs.get(0);
     for (int i = 1; i < outputs.size(); i++) all = all.union(outputs.get(i));
+    PseudonymizeFunction pseudonymize = PseudonymizeFunction.of(config); // null: no sink is pseudonymised
     for (AlertSink s : alertSinks) {
       String suffix = s.name().isEmpty() ? "" : "-" + s.name();
-      all.sinkTo(s.sink()).uid("sink-alerts" + suffix).name("alerts" + (s.name().isEmpty() ? "" : " (" + s.name() + ")"));
+      DataStream<Alert> in = pseudonymize == null ? all : pseudonymize.forSink(all, s.name());
+      in.sinkTo(s.sink()).uid("sink-alerts" + suffix).name("alerts" + (s.name().isEmpty() ? "" : " (" + s.name() + ")"));
     }
   }
 

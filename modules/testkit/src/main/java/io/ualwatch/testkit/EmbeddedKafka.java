@@ -1,5 +1,7 @@
 package io.ualwatch.testkit;
 
+import io.ualwatch.config.Config;
+import io.ualwatch.config.KafkaSecurity;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -57,12 +59,43 @@ public final class EmbeddedKafka implements AutoCloseable {
    * {@code admin} super user ({@code kafka-admin.password}); every file is mode 0600. They are made on the first
    * start and reused on a restart on the same directory.
    *
+   * <p>OAUTHBEARER tokens are signed JWTs checked against the key set at {@code oauthJwksUrl} (allowed in the
+   * JVM-wide system property {@code org.apache.kafka.sasl.oauthbearer.allowed.urls}, without which Kafka 4 refuses
+   * the URL), their {@code aud}, their {@code iss} when {@code oauthIssuer} is given, and {@code exp}/{@code iat}.
+   * The client's principal is {@code User:} + the token's {@code sub} claim (for an Entra app-only token: the
+   * object id of the app's service principal in the tenant, not the client id): grant ACLs to that.
+   *
    * @param oauthJwksUrl JWKS endpoint whose keys sign OAUTHBEARER tokens, or null for SCRAM only
-   * @param oauthAudience the audience OAUTHBEARER tokens must carry (with a JWKS URL)
+   * @param oauthAudience the audience OAUTHBEARER tokens must carry (required with a JWKS URL)
+   * @param oauthIssuer the issuer OAUTHBEARER tokens must carry, or null for any issuer whose key is in the key set.
+   *     Set it for Entra: every tenant's tokens are signed by the same published keys, so without it a token
+   *     another tenant issued for the same audience is accepted (e.g. {@code https://sts.windows.net/<tenant>/}
+   *     for v1 tokens, {@code https://login.microsoftonline.com/<tenant>/v2.0} for v2 tokens).
    */
-  public record Secure(Path secretsDir, String oauthJwksUrl, String oauthAudience) {
+  public record Secure(Path secretsDir, String oauthJwksUrl, String oauthAudience, String oauthIssuer) {
+    public Secure {
+      java.util.Objects.requireNonNull(secretsDir, "secretsDir");
+      if (oauthJwksUrl != null) {
+        if (!oauthJwksUrl.startsWith("https://") && !oauthJwksUrl.startsWith("http://")
+            && !oauthJwksUrl.startsWith("file:")) {
+          throw new IllegalArgumentException("the OAuth JWKS URL must be an http(s) or file URL: " + oauthJwksUrl);
+        }
+        // without an expected audience Kafka's validator refuses every token that has an aud claim (all do)
+        if (oauthAudience == null || oauthAudience.isBlank()) {
+          throw new IllegalArgumentException("an OAuth JWKS URL needs the audience the broker's tokens carry");
+        }
+      } else if (oauthAudience != null || oauthIssuer != null) {
+        throw new IllegalArgumentException("an OAuth audience or issuer needs the JWKS URL of the signing keys");
+      }
+    }
+
+    /** OAUTHBEARER without an issuer check (any issuer whose key is in the key set). */
+    public Secure(Path secretsDir, String oauthJwksUrl, String oauthAudience) {
+      this(secretsDir, oauthJwksUrl, oauthAudience, null);
+    }
+
     public static Secure scram(Path secretsDir) {
-      return new Secure(secretsDir, null, null);
+      return new Secure(secretsDir, null, null, null);
     }
 
     public Path caCertificate() {
@@ -175,9 +208,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     // would delete them before anyone read them. Topics that want time retention set retention.ms themselves.
     p.put("log.retention.ms", "-1");
     p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
-    // Records carry event-time timestamps (replays and scenarios of past months): with a time retention the broker
-    // would delete them within a minute of start-up, whatever topics the tests create.
-    p.put("log.retention.ms", "-1");
     Path propsFile = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(propsFile)) {
       p.store(out, "ualwatch embedded broker");
@@ -254,6 +284,11 @@ public final class EmbeddedKafka implements AutoCloseable {
           "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
       p.put("listener.name.sasl_ssl.oauthbearer.sasl.oauthbearer.jwks.endpoint.url", secure.oauthJwksUrl());
       p.put("listener.name.sasl_ssl.oauthbearer.sasl.oauthbearer.expected.audience", secure.oauthAudience());
+      if (secure.oauthIssuer() != null) {
+        p.put("listener.name.sasl_ssl.oauthbearer.sasl.oauthbearer.expected.issuer", secure.oauthIssuer());
+      }
+      // the principal (Kafka's default, spelled out: the ACLs of OAuth clients name it)
+      p.put("listener.name.sasl_ssl.oauthbearer.sasl.oauthbearer.sub.claim.name", "sub");
     }
     p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
     p.put("super.users", "User:" + ADMIN_USER + ";User:CN=" + BROKER_CN);
@@ -261,12 +296,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     return adminPassword;
   }
 
+  /** Adds the URL to Kafka 4's allow-list of OAuth URLs (a JVM-wide system property, read when a listener starts). */
   private static synchronized void allowOAuthUrl(String url) {
-    String key = "org.apache.kafka.sasl.oauthbearer.allowed.urls";
+    String key = KafkaSecurity.ALLOWED_URLS_PROPERTY;
     String cur = System.getProperty(key, "");
-    if (!java.util.Arrays.asList(cur.split(",")).contains(url)) {
-      System.setProperty(key, cur.isBlank() ? url : cur + "," + url);
-    }
+    for (String u : cur.split(",")) if (u.strip().equals(url)) return;
+    System.setProperty(key, cur.isBlank() ? url : cur + "," + url);
   }
 
   /** Whether this broker has the secure listener. */
@@ -279,17 +314,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     return secure == null ? null : secure.caCertificate();
   }
 
+  /** The name the password goes by in the lookup {@link #clientProperties} hands to KafkaSecurity (never exported). */
+  private static final String PASSWORD_VARIABLE = "UALWATCH_EMBEDDED_KAFKA_PASSWORD";
+
   /**
-   * Client properties for {@code user} with SCRAM-SHA-512 over TLS (empty for a plaintext broker): what
-   * {@code io.ualwatch.config.KafkaSecurity} produces for the same settings, for tests and tools.
+   * Client properties for {@code user} with SCRAM-SHA-512 over TLS (empty for a plaintext broker), built by
+   * {@link KafkaSecurity#clientProperties(Config, java.util.function.Function)} from the same typed options every
+   * ualwatch client uses ({@code kafka.security.protocol=sasl-ssl}, {@code kafka.sasl.mechanism=scram-sha-512},
+   * {@code kafka.ssl.truststore} = this broker's CA). The password reaches it through the environment-variable
+   * option with a lookup that answers only that variable: it is neither written to a file nor put into the
+   * process environment.
    */
   public Map<String, String> clientProperties(String user, String password) {
     if (secure == null) return Map.of();
-    return Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
-        "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-            + "\" password=\"" + password + "\";",
-        "ssl.truststore.type", "PEM", "ssl.truststore.location", secure.caCertificate().toAbsolutePath().toString(),
-        "ssl.endpoint.identification.algorithm", "https");
+    Config c = Config.of(KafkaSecurity.ALL, Map.of(
+        KafkaSecurity.PROTOCOL.key(), "sasl-ssl",
+        KafkaSecurity.MECHANISM.key(), "scram-sha-512",
+        KafkaSecurity.USERNAME.key(), user,
+        KafkaSecurity.PASSWORD_ENV.key(), PASSWORD_VARIABLE,
+        KafkaSecurity.TRUSTSTORE.key(), secure.caCertificate().toAbsolutePath().toString()));
+    return Map.copyOf(KafkaSecurity.clientProperties(c, name -> PASSWORD_VARIABLE.equals(name) ? password : null));
   }
 
   /** The super user's client properties (empty for a plaintext broker). */

@@ -57,8 +57,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Entra token endpoint, v1 ({@code /{tenant}/oauth2/token}, {@code resource=}) and v2
- *       ({@code /{tenant}/oauth2/v2.0/token}, {@code scope=…/.default}); client secret or RS256 JWT client
- *       assertion verified against the registered certificate ({@code x5t}, {@code aud}, {@code iss}/{@code sub},
+ *       ({@code /{tenant}/oauth2/v2.0/token}, {@code scope=…/.default}); client secret (in the body or as HTTP
+ *       Basic, {@code client_secret_basic}) or RS256 JWT client assertion verified against the registered certificate ({@code x5t}, {@code aud}, {@code iss}/{@code sub},
  *       {@code nbf}/{@code exp}, {@code jti} replay).</li>
  *   <li>Office 365 Management Activity API under {@code /api/v1.0/{tenant}/activity/feed/}: subscriptions
  *       start/stop/list (AF20024 when already enabled), content listing with the window rules (both or neither,
@@ -120,6 +120,7 @@ public final class M365Emulator implements AutoCloseable {
   private final String nextPageHeader;
   private final Long shuffleSeed;
   private final boolean opaqueTokens;
+  private final Set<String> extraResources;
   private final FaultPlan faults = new FaultPlan();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
@@ -165,6 +166,7 @@ public final class M365Emulator implements AutoCloseable {
     this.nextPageHeader = b.nextPageHeader;
     this.shuffleSeed = b.shuffleSeed;
     this.opaqueTokens = b.opaqueTokens;
+    this.extraResources = Set.copyOf(b.extraResources);
     for (String t : tenants.keySet()) subscriptions.put(t, ConcurrentHashMap.newKeySet());
     if (b.subscribed) for (String t : tenants.keySet()) subscriptions.get(t).addAll(CONTENT_TYPES);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
@@ -336,6 +338,7 @@ public final class M365Emulator implements AutoCloseable {
     if (!"client_credentials".equals(form.get("grant_type"))) {
       throw aad(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
     }
+    basicClientCredentials(ex, form);
     AppRegistration app = apps.get(form.getOrDefault("client_id", ""));
     if (app == null) throw aad(400, "unauthorized_client", 700016, "Application not found in the directory.");
     String audience;
@@ -347,7 +350,7 @@ public final class M365Emulator implements AutoCloseable {
       audience = form.getOrDefault("resource", "");
     }
     audience = stripSlash(audience);
-    if (!audience.equals(managementResource) && !audience.equals(graphResource)) {
+    if (!audience.equals(managementResource) && !audience.equals(graphResource) && !extraResources.contains(audience)) {
       throw aad(400, "invalid_resource", 500011, "The resource principal named " + audience + " was not found.");
     }
     String tokenUrl = baseUrl() + ex.getRequestURI().getRawPath();
@@ -363,7 +366,8 @@ public final class M365Emulator implements AutoCloseable {
     }
     Instant now = clock.instant();
     Instant exp = now.plus(tokenLifetime);
-    Set<String> roles = app.rolesFor(audience.equals(graphResource));
+    Set<String> roles = extraResources.contains(audience) && !audience.equals(managementResource)
+        && !audience.equals(graphResource) ? Set.of() : app.rolesFor(audience.equals(graphResource));
     String token = opaqueTokens ? randomToken()
         : accessToken(tenant, app, audience, roles, now, exp, form.containsKey("client_secret") ? "1" : "2");
     tokens.put(token, new IssuedToken(tenant, app.clientId(), audience, roles, exp));
@@ -379,6 +383,35 @@ public final class M365Emulator implements AutoCloseable {
     }
     out.put("access_token", token);
     return send(ex, 200, out.toString(), null);
+  }
+
+  /**
+   * Client authentication {@code client_secret_basic} (RFC 6749 section 2.3.1, as Kafka's OAUTHBEARER login sends it):
+   * {@code Authorization: Basic base64(urlencode(client_id):urlencode(client_secret))}. Its credentials are put
+   * into {@code form} as if they had been posted; a {@code client_id} in the body that names another client is
+   * refused, and so is a secret in both places.
+   */
+  private static void basicClientCredentials(HttpExchange ex, Map<String, String> form) throws ApiFailure {
+    String h = ex.getRequestHeaders().getFirst("Authorization");
+    if (h == null || !h.regionMatches(true, 0, "Basic ", 0, 6)) return;
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(h.substring(6).strip()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw aad(401, "invalid_client", 7000218, "Malformed Basic authorization header.");
+    }
+    int colon = decoded.indexOf(':');
+    if (colon <= 0) throw aad(401, "invalid_client", 7000218, "Malformed Basic authorization header.");
+    String id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+    String secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+    if (form.containsKey("client_id") && !form.get("client_id").equals(id)) {
+      throw aad(400, "invalid_request", 900144, "client_id in the body and in the Authorization header differ.");
+    }
+    if (form.containsKey("client_secret") || form.containsKey("client_assertion")) {
+      throw aad(400, "invalid_request", 900144, "Use one client authentication method only.");
+    }
+    form.put("client_id", id);
+    form.put("client_secret", secret);
   }
 
   /** An Entra-shaped v1 app-only access token (see the class comment), RS256-signed with {@link SigningKey}. */
@@ -861,6 +894,7 @@ public final class M365Emulator implements AutoCloseable {
     private String nextPageHeader = "NextPageUri";
     private Long shuffleSeed;
     private boolean opaqueTokens;
+    private final Set<String> extraResources = new LinkedHashSet<>();
     private int port;
     private int threads = 4;
 
@@ -886,6 +920,12 @@ public final class M365Emulator implements AutoCloseable {
     public Builder shuffleListing(long seed) { this.shuffleSeed = seed; return this; }
     /** Issue opaque random access tokens instead of JWTs (as some token services do). */
     public Builder opaqueTokens(boolean b) { this.opaqueTokens = b; return this; }
+    /**
+     * Another resource (API) tokens can be asked for, e.g. {@code api://ualwatch-kafka} for brokers that validate
+     * OAUTHBEARER tokens against this emulator's key set. Its tokens carry no roles, and the emulated Microsoft
+     * APIs refuse them (wrong audience).
+     */
+    public Builder resource(String r) { this.extraResources.add(stripSlash(r)); return this; }
     public Builder port(int p) { this.port = p; return this; }
     public Builder threads(int n) { this.threads = n; return this; }
 

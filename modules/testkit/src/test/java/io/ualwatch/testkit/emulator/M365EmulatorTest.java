@@ -90,6 +90,45 @@ class M365EmulatorTest {
   }
 
   @Test
+  void clientSecretBasicAndAnOwnResourceForKafka() throws Exception {
+    emu.close();
+    emu = M365Emulator.builder().tenant(tenant).app(AppRegistration.withSecret("app", "s3cret")).clock(clock)
+        .resource("api://ualwatch-kafka/").start();
+    // client_secret_basic, as Kafka's OAUTHBEARER login sends it: credentials in the header, not in the body
+    String form = "grant_type=client_credentials&scope=" + URLEncoder.encode("api://ualwatch-kafka/.default",
+        StandardCharsets.UTF_8);
+    HttpResponse<String> ok = postBasic(form, "app", "s3cret");
+    assertEquals(200, ok.statusCode(), ok.body());
+    String jwt = json.readTree(ok.body()).path("access_token").asText();
+    JsonNode claims = json.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    assertEquals("api://ualwatch-kafka", claims.path("aud").asText());
+    assertEquals("app", claims.path("appid").asText());
+    assertFalse(claims.has("roles"), "no app roles on a resource of its own");
+    // a token for that resource is no good for the Management APIs
+    assertEquals(401, get(feed("subscriptions/list"), jwt).statusCode());
+
+    HttpResponse<String> wrong = postBasic(form, "app", "nope");
+    assertEquals(401, wrong.statusCode());
+    assertTrue(wrong.body().contains("invalid_client") && wrong.body().contains("AADSTS7000215"), wrong.body());
+    HttpResponse<String> twice = postBasic(form + "&client_secret=s3cret", "app", "s3cret");
+    assertEquals(400, twice.statusCode(), "one client authentication method only");
+    HttpResponse<String> other = postBasic(form + "&client_id=someone-else", "app", "s3cret");
+    assertEquals(400, other.statusCode(), "the body and the header name different clients");
+    HttpResponse<String> unknown = post("/" + TENANT + "/oauth2/v2.0/token", "grant_type=client_credentials&client_id=app"
+        + "&client_secret=s3cret&scope=" + URLEncoder.encode("api://elsewhere/.default", StandardCharsets.UTF_8));
+    assertEquals(400, unknown.statusCode());
+    assertEquals(1, emu.tokensIssued());
+  }
+
+  HttpResponse<String> postBasic(String form, String id, String secret) throws Exception {
+    String basic = java.util.Base64.getEncoder().encodeToString((URLEncoder.encode(id, StandardCharsets.UTF_8) + ":"
+        + URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+    return http.send(HttpRequest.newBuilder(URI.create(emu.baseUrl() + "/" + TENANT + "/oauth2/v2.0/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void subscriptionStartIsIdempotentWithAf20024AndListingNeedsASubscription() throws Exception {
     String t = token();
     HttpResponse<String> none = get(feed("subscriptions/content?contentType=Audit.Exchange"), t);

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,28 +36,34 @@ final class ConnectorFeed implements AutoCloseable {
   final EmbeddedConnect connect;
   private final String bootstrap;
   private final List<String> rawTopics;
+  private final Config config;
 
-  private ConnectorFeed(M365Emulator emulator, EmbeddedConnect connect, String bootstrap, List<String> rawTopics) {
+  private ConnectorFeed(M365Emulator emulator, EmbeddedConnect connect, String bootstrap, List<String> rawTopics,
+      Config config) {
     this.emulator = emulator;
     this.connect = connect;
     this.bootstrap = bootstrap;
     this.rawTopics = rawTopics;
+    this.config = config;
   }
 
   /**
    * Starts the emulator for {@code tenants} and both connectors against it.
    *
    * @param lookback how far back a connector without stored offsets starts listing
-   * @param stateDir connect offsets and the secret file live here (a restart on it resumes)
+   * @param stateDir connect offsets live here (a restart on it resumes)
+   * @param secretsDir the emulator app's client secret file lives here (0600), apart from everything else written
    */
   static ConnectorFeed start(Config config, String bootstrap, List<? extends EmulatedTenant> tenants,
-      Duration lookback, Path stateDir, PrintStream log) throws IOException {
+      Duration lookback, Path stateDir, Path secretsDir, PrintStream log) throws IOException {
     Files.createDirectories(stateDir);
-    String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
-    Path secrets = stateDir.resolve("emulator-app.properties");
-    Files.deleteIfExists(secrets);
-    Files.createFile(secrets, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(secrets, "client.secret=" + secret + "\n");
+    Files.createDirectories(secretsDir);
+    byte[] rnd = new byte[24];
+    new SecureRandom().nextBytes(rnd);
+    String secret = HexFormat.of().formatHex(rnd);
+    Path secrets = secretsDir.resolve("emulator-app.properties");
+    Files.deleteIfExists(stateDir.resolve("emulator-app.properties")); // where earlier versions kept it
+    LocalSecurity.writePrivate(secrets, "client.secret=" + secret + "\n");
     M365Emulator.Builder b = M365Emulator.builder().app(AppRegistration.withSecret(CLIENT_ID, secret)).pageSize(50);
     tenants.forEach(b::tenant);
     M365Emulator emulator = b.start();
@@ -114,7 +119,7 @@ final class ConnectorFeed implements AutoCloseable {
       connect.awaitRunning(SIGNIN_CONNECTOR, Integer.parseInt(signin.get("tasks.max")), Duration.ofSeconds(60));
       log.printf("connect: Management Activity and Entra sign-in connectors running in an embedded Kafka Connect "
           + "worker (%.1f s), REST %s%n", (System.nanoTime() - t0) / 1e9, connect.restUrl());
-      return new ConnectorFeed(emulator, connect, bootstrap, List.of(audit, signins));
+      return new ConnectorFeed(emulator, connect, bootstrap, List.of(audit, signins), config);
     } catch (RuntimeException e) {
       connect.close();
       throw e;
@@ -143,8 +148,8 @@ final class ConnectorFeed implements AutoCloseable {
     Map<String, Long> out = new java.util.LinkedHashMap<>();
     try {
       if (counter == null) {
-        counter = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-            "enable.auto.commit", "false", "max.poll.records", "5000"),
+        counter = new org.apache.kafka.clients.consumer.KafkaConsumer<>(KafkaClients.with(config,
+            Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", "false", "max.poll.records", "5000")),
             new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
             new org.apache.kafka.common.serialization.ByteArrayDeserializer());
         List<TopicPartition> parts = new java.util.ArrayList<>();

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Starts the web console for `console`, `up` and `demo` from the configuration's topics. */
 final class ConsoleSupport {
@@ -15,10 +16,15 @@ final class ConsoleSupport {
 
   private ConsoleSupport() {}
 
+  /**
+   * The console's settings from the configuration's topics; {@code kafka} holds the Kafka client properties
+   * (security.protocol, ssl.*, sasl.*) given to every client the console creates.
+   */
   static ConsoleServer.Settings settings(Config config, String bootstrap, String bind, int port, String token,
-      String acksTopic, int maxAlerts, Duration timeout) {
+      String acksTopic, int maxAlerts, Duration timeout, Map<String, String> kafka) {
     return new ConsoleServer.Settings(bootstrap, bind, port, token, config.get(JobOptions.TOPIC_ALERTS), acksTopic,
-        List.of(config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS)), maxAlerts, timeout);
+        List.of(config.get(JobOptions.TOPIC_AUDIT), config.get(JobOptions.TOPIC_SIGNINS)), maxAlerts, timeout)
+        .withKafka(kafka);
   }
 
   /**
@@ -39,6 +45,9 @@ final class ConsoleSupport {
       } catch (IOException e2) {
         throw new Main.Failure("the console could not start: " + e2.getMessage(), e2);
       }
+    } catch (IllegalArgumentException e) {
+      // an exposed address without TLS or token, or TLS material that cannot be used: the message says which
+      throw new Main.UsageException("the console cannot start: " + e.getMessage());
     } catch (IOException e) {
       throw new Main.Failure("the console could not start on " + s.bind() + ":" + s.port() + ": " + e.getMessage(), e);
     }

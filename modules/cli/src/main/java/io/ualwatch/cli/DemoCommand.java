@@ -94,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
         io.ualwatch.console.ConsoleServer consoleServer = null;
         if (console) {
           consoleServer = stack.attach(ConsoleSupport.start(ConsoleSupport.settings(stack.config, bootstrap, "127.0.0.1",
-              consolePort, null, ConsoleSupport.ACKS_TOPIC, 20_000, java.time.Duration.ofSeconds(10)), true, out));
+              consolePort, null, ConsoleSupport.ACKS_TOPIC, 20_000, java.time.Duration.ofSeconds(10), KafkaClients.strings(stack.config)), true, out));
           out.println("console: " + consoleServer.url() + " (alerts appear there live too)");
         }
         long fed;
@@ -145,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
               50, Duration.ofMinutes(10), 97);
           // the connectors start just before the window: they list and fetch its days of backlog in a few seconds
           feed = stack.attach(ConnectorFeed.start(stack.config, bootstrap, tenants,
-              Duration.between(windowStart, now).plusMinutes(1), data.resolve("connect"), out));
+              Duration.between(windowStart, now).plusMinutes(1), data.resolve("connect"), data.resolve("secrets"), out));
           long blobs = tenants.stream().mapToLong(t -> t.allBlobs().size()).sum();
           long served = tenants.stream().mapToLong(ReplayedTenant::auditRecordsServed).sum();
           long signIns = tenants.stream().mapToLong(t -> t.allSignIns().size()).sum();

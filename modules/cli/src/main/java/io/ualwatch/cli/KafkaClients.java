@@ -21,6 +21,13 @@ final class KafkaClients {
     return m;
   }
 
+  /** The security (and any extra) client properties as strings, for the console's clients and {@code Brokers}. */
+  static Map<String, String> strings(Config config) {
+    Map<String, String> m = new HashMap<>();
+    UalwatchJob.clientProperties(config).forEach((k, v) -> m.put(k.toString(), v.toString()));
+    return m;
+  }
+
   /** The same properties with a prefix (Connect's {@code producer.}, {@code consumer.}, {@code admin.}). */
   static Map<String, String> prefixed(Config config, String prefix) {
     Map<String, String> m = new HashMap<>();

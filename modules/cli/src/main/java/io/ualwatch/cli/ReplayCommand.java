@@ -141,8 +141,8 @@ final class ReplayCommand implements Callable<Integer> {
     final long skipUntil = startRecord;
 
     Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
-    Brokers.requireReachable(bs, timeout, signins.isBlank() ? new String[] {audit} : new String[] {audit, signins});
-    Map<String, Long> retention = Retention.ofTopics(bs, timeout, signins.isBlank() ? List.of(audit) : List.of(audit, signins));
+    Brokers.requireReachable(bs, KafkaClients.strings(config), timeout, signins.isBlank() ? new String[] {audit} : new String[] {audit, signins});
+    Map<String, Long> retention = Retention.ofTopics(bs, KafkaClients.strings(config), timeout, signins.isBlank() ? List.of(audit) : List.of(audit, signins));
     long shortest = retention.values().stream().filter(v -> v >= 0).min(Long::compare).orElse(-1L);
     boolean[] warned = {false};
     err.println("replay: " + files.size() + " file(s) into " + audit + (signins.isBlank() ? "" : " and " + signins)

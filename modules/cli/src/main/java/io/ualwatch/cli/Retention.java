@@ -20,11 +20,11 @@ final class Retention {
   private Retention() {}
 
   /** retention.ms per topic for topics that use CreateTime timestamps; -1 for unlimited or LogAppendTime. */
-  static Map<String, Long> ofTopics(String bootstrap, Duration timeout, List<String> topics) {
+  static Map<String, Long> ofTopics(String bootstrap, Map<String, String> kafka, Duration timeout, List<String> topics) {
     Map<String, Long> out = new LinkedHashMap<>();
     List<ConfigResource> res = new ArrayList<>();
     for (String t : topics) res.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
-    try (Admin admin = Brokers.admin(bootstrap, timeout)) {
+    try (Admin admin = Brokers.admin(bootstrap, timeout, kafka)) {
       Map<ConfigResource, Config> cfg = admin.describeConfigs(res).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       for (ConfigResource r : res) {
         Config c = cfg.get(r);

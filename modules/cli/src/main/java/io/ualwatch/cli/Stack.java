@@ -4,6 +4,7 @@ import io.ualwatch.config.Config;
 import io.ualwatch.config.JobOptions;
 import io.ualwatch.job.UalwatchJob;
 import io.ualwatch.testkit.EmbeddedKafka;
+import io.ualwatch.testkit.security.KafkaAcls;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,25 +16,62 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /** The embedded stack: a KRaft broker with ualwatch's topics, and the detection job on a local MiniCluster. */
 final class Stack implements AutoCloseable {
+  static final String DEFAULT_CONTROL_TOPIC = "ualwatch.control";
+  static final String HEARTBEAT_TOPIC = "ualwatch.connect.heartbeat";
+
   final EmbeddedKafka kafka;
+  /** The job's configuration (with the job's credentials on a secure broker). */
   final Config config;
+  /** Users, ACLs and per-component configurations on a secure broker; null on the plaintext one. */
+  final LocalSecurity security;
   JobClient job;
   /** Closed first when the stack closes (the web console). */
   private final java.util.List<AutoCloseable> attached = new java.util.ArrayList<>();
 
-  private Stack(EmbeddedKafka kafka, Config config) {
+  private Stack(EmbeddedKafka kafka, Config config, LocalSecurity security) {
     this.kafka = kafka;
     this.config = config;
+    this.security = security;
   }
 
   static Stack startBroker(Path dataDir, int port, Config base, PrintStream log) {
+    return startBroker(dataDir, port, base, log, false);
+  }
+
+  /**
+   * Starts the broker with ualwatch's topics; {@code secure}: TLS + SCRAM only, with the component users and ACLs of
+   * {@link LocalSecurity} (secrets in {@code <dataDir>/secrets}).
+   */
+  static Stack startBroker(Path dataDir, int port, Config base, PrintStream log, boolean secure) {
     long t0 = System.nanoTime();
-    EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), port, false);
-    Config config = base.with(Map.of(JobOptions.BOOTSTRAP.key(), kafka.bootstrapServers()));
-    kafka.createTopics(topics(config));
-    log.printf("kafka: broker ready on %s (%.1f s), data in %s%n", kafka.bootstrapServers(),
-        (System.nanoTime() - t0) / 1e9, dataDir.resolve("kafka"));
-    return new Stack(kafka, config);
+    Path secrets = dataDir.resolve("secrets");
+    EmbeddedKafka kafka = secure
+        ? EmbeddedKafka.startSecure(dataDir.resolve("kafka"), port, false, LocalSecurity.brokerSettings(secrets))
+        : EmbeddedKafka.start(dataDir.resolve("kafka"), port, false);
+    try {
+      Config config = base.with(Map.of(JobOptions.BOOTSTRAP.key(), kafka.bootstrapServers()));
+      kafka.createTopics(topics(config));
+      LocalSecurity security = secure ? LocalSecurity.setUp(kafka, secrets, config) : null;
+      log.printf("kafka: broker ready on %s (%.1f s), data in %s%n", kafka.bootstrapServers(),
+          (System.nanoTime() - t0) / 1e9, dataDir.resolve("kafka"));
+      if (secure) {
+        log.printf("kafka: TLS (local CA %s) + SASL SCRAM-SHA-512 only, ACLs enforced; one user per component (%s), "
+            + "passwords and client settings in %s (readable by you only)%n", kafka.caCertificate(),
+            String.join(", ", KafkaAcls.PRINCIPALS), secrets);
+      }
+      return new Stack(kafka, secure ? security.configFor(KafkaAcls.JOB) : config, security);
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The configuration of the component {@code principal} ({@link KafkaAcls#PRINCIPALS}): its own user on a secure
+   * broker, the stack's configuration otherwise.
+   */
+  Config configFor(String principal) {
+    return security == null ? config : security.configFor(principal);
   }
 
   static List<NewTopic> topics(Config c) {
@@ -50,9 +88,9 @@ final class Stack implements AutoCloseable {
         new NewTopic(c.get(JobOptions.TOPIC_ALERTS), 2, (short) 1),
         new NewTopic(c.get(JobOptions.TOPIC_DEADLETTER), 1, (short) 1).configs(Map.of("retention.ms",
             Long.toString(30L * 24 * 3600 * 1000))),
-        new NewTopic("ualwatch.connect.heartbeat", 1, (short) 1).configs(Map.of("retention.ms",
+        new NewTopic(HEARTBEAT_TOPIC, 1, (short) 1).configs(Map.of("retention.ms",
             Long.toString(7L * 24 * 3600 * 1000))),
-        new NewTopic(c.get(JobOptions.TOPIC_CONTROL).isBlank() ? "ualwatch.control" : c.get(JobOptions.TOPIC_CONTROL), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+        new NewTopic(c.get(JobOptions.TOPIC_CONTROL).isBlank() ? DEFAULT_CONTROL_TOPIC : c.get(JobOptions.TOPIC_CONTROL), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
         new NewTopic(ConsoleSupport.ACKS_TOPIC, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
   }
 

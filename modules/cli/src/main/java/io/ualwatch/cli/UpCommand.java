@@ -3,6 +3,7 @@ package io.ualwatch.cli;
 import io.ualwatch.config.Config;
 import io.ualwatch.config.JobOptions;
 import io.ualwatch.testkit.emulator.SimulatedTenant;
+import io.ualwatch.testkit.security.KafkaAcls;
 import io.ualwatch.testkit.sim.TenantSimulator;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Option;
         "  ualwatch up --source tenant --tenant-id <guid> --client-id <app id> --secret-file /etc/ualwatch/secret.properties",
         "  UALWATCH_CLIENT_SECRET=... ualwatch up --source tenant --tenant-id <guid> --client-id <app id> --secret-env UALWATCH_CLIENT_SECRET",
         "  ualwatch up --source none",
+        "  ualwatch up --secure                        (TLS + SCRAM, a user and least-privilege ACLs per component)",
         "  ualwatch up --for 5m --port 0 --no-console      (a self-contained check: stops after 5 minutes, prints the alerts)",
         "", "Exit codes: 0 stopped with Ctrl-C or after --for; 1 failed to start (the message says why); 2 usage error."})
 final class UpCommand implements Callable<Integer> {
@@ -51,8 +53,24 @@ final class UpCommand implements Callable<Integer> {
       description = "Console port on 127.0.0.1 (default ${DEFAULT-VALUE}; a free one is taken when it is busy).")
   int consolePort;
 
-  @Option(names = "--console-token", paramLabel = "TOKEN", description = "Require this token in the console (see 'ualwatch console --help').")
-  String consoleToken;
+  @Option(names = "--console-token-file", paramLabel = "FILE",
+      description = "Require the token in this file (first line) in the console (see 'ualwatch console --help').")
+  Path consoleTokenFile;
+
+  @Option(names = "--console-token-env", paramLabel = "NAME",
+      description = "Require the token held by this environment variable in the console.")
+  String consoleTokenEnv;
+
+  /** Removed: a token on the command line is in the process list for every user of the machine. */
+  @Option(names = "--console-token", hidden = true, paramLabel = "TOKEN")
+  String removedConsoleToken;
+
+  @Option(names = "--secure", description = "Start the broker with TLS (a local CA, generated) and SASL "
+      + "SCRAM-SHA-512 only, ACLs enforced, and one Kafka user per component (job, connect, console, cli) with "
+      + "exactly its grants. Passwords, the CA certificate and a client configuration per component are written to "
+      + "<data-dir>/secrets (readable by you only): 'ualwatch watch --config <data-dir>/secrets/ualwatch-cli.yaml' "
+      + "reads the alerts from another shell. See docs/security.md.")
+  boolean secure;
 
   enum Source { emulator, tenant, none }
 
@@ -133,6 +151,11 @@ final class UpCommand implements Callable<Integer> {
     Path data = dataDir != null ? dataDir : Home.run("up");
     Files.createDirectories(data);
     Config config = configOptions.load();
+    // read before anything starts, so that a missing or short token is a usage error at once
+    if (removedConsoleToken != null) {
+      throw new Main.UsageException(ConsoleCommand.REMOVED_TOKEN.formatted("--console-token", "--console-"));
+    }
+    String consoleTok = console ? ConsoleCommand.token(consoleTokenFile, consoleTokenEnv, false, "--console-") : null;
     Duration back = io.ualwatch.config.Durations.parse(lookback);
     if (back.isNegative() || back.compareTo(Duration.ofDays(7)) > 0) {
       throw new Main.UsageException("--lookback must be between 0 and 7d (the API keeps 7 days), got " + lookback);
@@ -149,19 +172,20 @@ final class UpCommand implements Callable<Integer> {
     Map<String, String> credential = source == Source.tenant ? credential() : Map.of();
     GeoSupport.resolver(config, out);
     CountDownLatch stop = new CountDownLatch(1);
-    try (Stack stack = Stack.startBroker(data, port, config, out)) {
+    try (Stack stack = Stack.startBroker(data, port, config, out, secure)) {
       stack.startJob(data, out);
+      Config connectConfig = stack.configFor(KafkaAcls.CONNECT);
       ConnectorFeed feed = switch (source) {
         case emulator -> {
           SimulatedTenant tenant = new SimulatedTenant(new TenantSimulator(liveSettings()));
-          ConnectorFeed f = stack.attach(ConnectorFeed.start(stack.config, stack.kafka.bootstrapServers(),
-              List.of(tenant), back, data.resolve("connect"), out));
+          ConnectorFeed f = stack.attach(ConnectorFeed.start(connectConfig, stack.kafka.bootstrapServers(),
+              List.of(tenant), back, data.resolve("connect"), data.resolve("secrets"), out));
           out.println("source:    simulated tenant " + tenant.tenantId() + " (" + tenant.simulator().users().size()
               + " mailboxes) served live by the emulator; attacks yesterday and today");
           yield f;
         }
         case tenant -> {
-          ConnectorFeed f = stack.attach(ConnectorFeed.startForTenants(stack.config, stack.kafka.bootstrapServers(),
+          ConnectorFeed f = stack.attach(ConnectorFeed.startForTenants(connectConfig, stack.kafka.bootstrapServers(),
               cloud, tenantIds, clientId, credential, back, data.resolve("connect"), out));
           out.println("source:    tenant(s) " + String.join(", ", tenantIds) + " (" + cloud + ")");
           yield f;
@@ -169,7 +193,11 @@ final class UpCommand implements Callable<Integer> {
         case none -> null;
       };
       out.println();
-      out.println("bootstrap: " + stack.kafka.bootstrapServers());
+      out.println("bootstrap: " + stack.kafka.bootstrapServers() + (secure ? " (SASL_SSL, SCRAM-SHA-512)" : ""));
+      if (secure) {
+        out.println("clients:   " + stack.security.configFile(KafkaAcls.CLI) + " (for watch, replay, rules; "
+            + "one file per component in " + stack.security.secretsDir + ")");
+      }
       out.println("topics:    " + config.get(JobOptions.TOPIC_AUDIT) + " (in: raw UAL JSON, key tenant|Id)");
       out.println("           " + config.get(JobOptions.TOPIC_SIGNINS) + " (in: Entra sign-ins)");
       out.println("           " + config.get(JobOptions.TOPIC_ALERTS) + " (out: OCSF alerts, key = alert id; read_committed)");
@@ -178,16 +206,21 @@ final class UpCommand implements Callable<Integer> {
       if (console) {
         io.ualwatch.console.ConsoleServer consoleServer = stack.attach(ConsoleSupport.start(ConsoleSupport.settings(
             stack.config, stack.kafka.bootstrapServers(), "127.0.0.1", consolePort,
-            ConsoleCommand.token(consoleToken, null, false), ConsoleSupport.ACKS_TOPIC, 20_000,
-            java.time.Duration.ofSeconds(10)), true, out));
-        out.println("console:   " + consoleServer.url());
+            consoleTok, ConsoleSupport.ACKS_TOPIC, 20_000,
+            java.time.Duration.ofSeconds(10), KafkaClients.strings(stack.configFor(KafkaAcls.CONSOLE))), true, out));
+        // a token from a file or the environment is the user's already: it is not printed (stdout may be a log)
+        String url = consoleServer.url();
+        out.println("console:   " + (consoleTok == null ? url : url.substring(0, url.indexOf('?')) + " (token: "
+            + (consoleTokenFile != null ? "the first line of " + consoleTokenFile : "$" + consoleTokenEnv)
+            + ", as ?token=… or 'Authorization: Bearer …')"));
       }
       if (feed != null) out.println("connect:   " + feed.connect.restUrl() + " (connector status: GET connectors/"
           + ConnectorFeed.AUDIT_CONNECTOR + "/status)");
       out.println(limit == null ? "Ctrl-C to stop." : "running for " + io.ualwatch.config.Durations.format(limit)
           + " (or until Ctrl-C); alerts as they arrive:");
       AlertWatcher watcher = limit == null ? null : stack.attach(new AlertWatcher(stack.kafka.bootstrapServers(),
-          config.get(JobOptions.TOPIC_ALERTS), config.get(JobOptions.TOPIC_DEADLETTER), out, false));
+          config.get(JobOptions.TOPIC_ALERTS), config.get(JobOptions.TOPIC_DEADLETTER), out, false,
+          KafkaClients.with(stack.configFor(KafkaAcls.CLI), Map.of())));
       Thread hook = new Thread(stop::countDown);
       Runtime.getRuntime().addShutdownHook(hook);
       long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();

@@ -105,7 +105,7 @@ final class WatchCommand implements Callable<Integer> {
     String bs = bootstrap != null ? bootstrap : config.get(JobOptions.BOOTSTRAP);
     String topic = config.get(JobOptions.TOPIC_ALERTS);
     Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
-    Brokers.requireReachable(bs, timeout, topic);
+    Brokers.requireReachable(bs, KafkaClients.strings(config), timeout, topic);
     boolean color = !noColor && !json && System.console() != null;
 
     Map<String, Object> props = KafkaClients.with(config, Map.of("bootstrap.servers", bs,

@@ -213,12 +213,66 @@ class CliTest {
     assertEquals(2, both.code());
     Run bind = run("console", "--bind", "0.0.0.0");
     assertEquals(2, bind.code());
-    assertTrue(bind.err().contains("add --token"), bind.err());
+    assertTrue(bind.err().contains("add a token (--token-file, --token-env or --generate-token) and TLS"), bind.err());
     Run unknown = run("watch", "--colour");
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("Unknown option: '--colour'"), unknown.err());
     Run missing = run("replay", "/no/such/export.csv");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("input not found: /no/such/export.csv"), missing.err());
+  }
+
+  @Test
+  void theConsolesSecretsComeFromFilesOrTheEnvironmentAndAnExposedConsoleNeedsTlsAndAToken(@TempDir Path tmp)
+      throws Exception {
+    Run onCommandLine = run("console", "--token", "0123456789abcdef0123");
+    assertEquals(2, onCommandLine.code());
+    assertTrue(onCommandLine.err().contains("--token TOKEN is no longer accepted") && onCommandLine.err()
+        .contains("give --token-file FILE, or export it and give --token-env NAME"), onCommandLine.err());
+    assertTrue(!onCommandLine.err().contains("0123456789abcdef0123"), "the value is not repeated: " + onCommandLine.err());
+    Path up = tmp.resolve("up");
+    Run upToken = run("up", "--console-token", "0123456789abcdef0123", "--data-dir", up.toString(), "--source", "none");
+    assertEquals(2, upToken.code());
+    assertTrue(upToken.err().contains("--console-token TOKEN is no longer accepted")
+        && upToken.err().contains("--console-token-file FILE"), upToken.err());
+    assertTrue(!upToken.err().contains("0123456789abcdef0123"), upToken.err());
+    Run upUnset = run("up", "--console-token-env", "UALWATCH_TEST_NO_SUCH_VARIABLE_17", "--data-dir", up.toString(),
+        "--source", "none");
+    assertEquals(2, upUnset.code());
+    assertTrue(upUnset.err().contains("(--console-token-env) is not set"), upUnset.err());
+    Run noTls = run("console", "--bind", "0.0.0.0", "--generate-token");
+    assertEquals(2, noTls.code());
+    assertTrue(noTls.err().contains("add TLS (--tls-cert with --tls-key, or --tls-keystore"), noTls.err());
+    Run proxyNoToken = run("console", "--behind-tls-proxy");
+    assertEquals(2, proxyNoToken.code());
+    assertTrue(proxyNoToken.err().contains("--behind-tls-proxy makes the console reachable"), proxyNoToken.err());
+    Run unset = run("console", "--token-env", "UALWATCH_TEST_NO_SUCH_VARIABLE_17");
+    assertEquals(2, unset.code());
+    assertTrue(unset.err().contains("UALWATCH_TEST_NO_SUCH_VARIABLE_17 (--token-env) is not set"), unset.err());
+    Path shortToken = tmp.resolve("short.token");
+    Files.writeString(shortToken, "abc123\n");
+    Run tooShort = run("console", "--token-file", shortToken.toString());
+    assertEquals(2, tooShort.code());
+    assertTrue(tooShort.err().contains("is too short: use 16 characters or more"), tooShort.err());
+    assertTrue(!tooShort.err().contains("abc123"), "the token is not shown: " + tooShort.err());
+    Run two = run("console", "--token-file", shortToken.toString(), "--generate-token");
+    assertEquals(2, two.code());
+    assertTrue(two.err().contains("give one of --token-file, --token-env and --generate-token"), two.err());
+    Run certOnly = run("console", "--tls-cert", tmp.resolve("console.crt").toString());
+    assertEquals(2, certOnly.code());
+    assertTrue(certOnly.err().contains("--tls-cert and --tls-key go together"), certOnly.err());
+    Run keystoreNoPassword = run("console", "--tls-keystore", tmp.resolve("console.p12").toString());
+    assertEquals(2, keystoreNoPassword.code());
+    assertTrue(keystoreNoPassword.err().contains("--tls-keystore needs its password from one of"), keystoreNoPassword.err());
+    Run missing = run("console", "--tls-cert", tmp.resolve("none.crt").toString(), "--tls-key",
+        tmp.resolve("none.key").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("cannot read the TLS certificate chain " + tmp.resolve("none.crt")), missing.err());
+    Run help = run("console", "--help");
+    assertEquals(0, help.code());
+    for (String flag : List.of("--token-file", "--token-env", "--generate-token", "--tls-cert", "--tls-key",
+        "--tls-keystore", "--tls-keystore-password-file", "--tls-keystore-password-env", "--behind-tls-proxy")) {
+      assertTrue(help.out().contains(flag), flag + " in " + help.out());
+    }
   }
 }

@@ -50,13 +50,25 @@ public final class AlertFeed implements AutoCloseable {
   private volatile long unreadable;
 
   public AlertFeed(String bootstrap, String alertsTopic, String acksTopic, int maxAlerts) {
+    this(bootstrap, Map.of(), alertsTopic, acksTopic, maxAlerts);
+  }
+
+  /**
+   * A feed whose consumer also gets the extra client properties {@code kafka} (security.protocol, ssl.*,
+   * sasl.*); the feed's own settings (read_committed, no commits) win over them.
+   */
+  public AlertFeed(String bootstrap, Map<String, String> kafka, String alertsTopic, String acksTopic, int maxAlerts) {
     this.alertsTopic = alertsTopic;
     this.acksTopic = acksTopic;
     this.maxAlerts = maxAlerts;
-    this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
+      this.consumer = new KafkaConsumer<>(Brokers.clientConfig(kafka, Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+          ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+          ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw Brokers.clientProblem(bootstrap, e);
+    }
     this.thread = new Thread(this::loop, "console-feed");
     this.thread.setDaemon(true);
   }

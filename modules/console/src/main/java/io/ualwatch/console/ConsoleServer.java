@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,17 +43,45 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Binds to loopback unless told otherwise. With a token, every request needs it (header
  * {@code Authorization: Bearer …} or {@code X-Ualwatch-Token}, query parameter {@code token}, or the cookie the
- * first authorised page load sets); without it the answer is 401.
+ * first authorised page load sets); without it the answer is 401, whatever the path (page, API, event stream,
+ * evidence, acknowledgement), and the body says nothing about alerts, records or the token.
+ *
+ * <p>With {@link TlsMaterial} it serves HTTPS only (TLS 1.2 and 1.3) and the cookie is {@code Secure}. Another
+ * address than loopback needs both TLS and a token ({@link Settings#exposureProblem()}); a console behind a
+ * reverse proxy that terminates TLS ({@link Settings#behindTlsProxy()}) needs the token. Every response carries
+ * {@code nosniff}, {@code no-referrer} (the {@code ?token=} address does not leak), frame denial, a strict CSP and
+ * {@code Cache-Control: no-store}. An acknowledgement is JSON only and, unless the token came in a header, must
+ * come from the console's own page (its {@code Origin}, or {@code Sec-Fetch-Site: same-origin}).
+ *
+ * <p>Every Kafka client it creates (the alert feed, the evidence lookup, admin clients, the acknowledgement
+ * producer) gets {@link Settings#kafka()}: the client security settings (security.protocol, ssl.*, sasl.*).
  */
 public final class ConsoleServer implements AutoCloseable {
-  /** What the console connects to and how it serves. */
+  /**
+   * What the console connects to and how it serves.
+   *
+   * @param tls the HTTPS key and certificate; {@code null} serves plain HTTP (loopback, or behind a TLS proxy)
+   * @param behindTlsProxy a reverse proxy in front terminates TLS: plain HTTP is allowed on another address than
+   *     loopback (the token is still required), the cookie is {@code Secure}, the proxy's {@code Host} or
+   *     {@code X-Forwarded-Host} is accepted and an acknowledgement's {@code Origin} must be {@code https://} that host
+   * @param kafka extra properties for every Kafka client of the console (security.protocol, ssl.*, sasl.*);
+   *     the console's own client settings win over them
+   */
   public record Settings(String bootstrap, String bind, int port, String token, String alertsTopic,
-      String acksTopic, List<String> rawTopics, int maxAlerts, Duration timeout) {
+      String acksTopic, List<String> rawTopics, int maxAlerts, Duration timeout, TlsMaterial tls,
+      boolean behindTlsProxy, Map<String, String> kafka) {
     public Settings {
       if (bind == null || bind.isBlank()) bind = "127.0.0.1";
       if (token != null && token.isBlank()) token = null;
       if (maxAlerts <= 0) maxAlerts = 20_000;
       if (timeout == null) timeout = Duration.ofSeconds(10);
+      kafka = kafka == null ? Map.of() : Map.copyOf(kafka);
+    }
+
+    /** Plain HTTP, no extra Kafka client properties. */
+    public Settings(String bootstrap, String bind, int port, String token, String alertsTopic, String acksTopic,
+        List<String> rawTopics, int maxAlerts, Duration timeout) {
+      this(bootstrap, bind, port, token, alertsTopic, acksTopic, rawTopics, maxAlerts, timeout, null, false, Map.of());
     }
 
     public static Settings defaults(String bootstrap) {
@@ -58,15 +90,84 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     public Settings withPort(int p) {
-      return new Settings(bootstrap, bind, p, token, alertsTopic, acksTopic, rawTopics, maxAlerts, timeout);
+      return new Settings(bootstrap, bind, p, token, alertsTopic, acksTopic, rawTopics, maxAlerts, timeout, tls,
+          behindTlsProxy, kafka);
     }
 
     public Settings withToken(String t) {
-      return new Settings(bootstrap, bind, port, t, alertsTopic, acksTopic, rawTopics, maxAlerts, timeout);
+      return new Settings(bootstrap, bind, port, t, alertsTopic, acksTopic, rawTopics, maxAlerts, timeout, tls,
+          behindTlsProxy, kafka);
+    }
+
+    public Settings withBind(String b) {
+      return new Settings(bootstrap, b, port, token, alertsTopic, acksTopic, rawTopics, maxAlerts, timeout, tls,
+          behindTlsProxy, kafka);
+    }
+
+    public Settings withTls(TlsMaterial t) {
+      return new Settings(bootstrap, bind, port, token, alertsTopic, acksTopic, rawTopics, maxAlerts, timeout, t,
+          behindTlsProxy, kafka);
+    }
+
+    public Settings withBehindTlsProxy(boolean b) {
+      return new Settings(bootstrap, bind, port, token, alertsTopic, acksTopic, rawTopics, maxAlerts, timeout, tls,
+          b, kafka);
+    }
+
+    public Settings withKafka(Map<String, String> k) {
+      return new Settings(bootstrap, bind, port, token, alertsTopic, acksTopic, rawTopics, maxAlerts, timeout, tls,
+          behindTlsProxy, k);
+    }
+
+    /**
+     * Why these settings would expose the alert queue, or {@code null} when they do not: another address than
+     * loopback needs a token and TLS (or {@link #behindTlsProxy()}); behind a proxy the token is needed anyway.
+     */
+    public String exposureProblem() {
+      boolean loopback;
+      try {
+        loopback = InetAddress.getByName(bind).isLoopbackAddress();
+      } catch (IOException e) {
+        return "cannot resolve the console's bind address " + bind + ": " + e.getMessage();
+      }
+      if (behindTlsProxy && token == null) {
+        return "a console behind a TLS proxy is reachable from other machines: it needs an access token";
+      }
+      if (loopback) return null;
+      boolean encrypted = tls != null || behindTlsProxy;
+      if (token != null && encrypted) return null;
+      return "listening on " + bind + " lets other machines reach the alert queue and the raw audit records: that "
+          + "needs " + (token == null && !encrypted ? "TLS (a certificate and key, or a PKCS#12 keystore) and an "
+              + "access token" : token == null ? "an access token" : "TLS (a certificate and key, or a PKCS#12 "
+              + "keystore), or a reverse proxy in front that terminates TLS (behind-TLS-proxy mode)")
+          + "; or listen on 127.0.0.1 (this machine only)";
+    }
+
+    /** The settings without their secrets: the token and the Kafka property values are left out. */
+    @Override
+    public String toString() {
+      return "Settings[bootstrap=" + bootstrap + ", bind=" + bind + ", port=" + port + ", token="
+          + (token == null ? "none" : "(hidden)") + ", alertsTopic=" + alertsTopic + ", acksTopic=" + acksTopic
+          + ", rawTopics=" + rawTopics + ", maxAlerts=" + maxAlerts + ", timeout=" + timeout + ", tls=" + tls
+          + ", behindTlsProxy=" + behindTlsProxy + ", kafka=" + new java.util.TreeSet<>(kafka.keySet()) + "]";
     }
   }
 
+  /** How a request proved it may come in. */
+  private enum Auth {
+    /** No token is configured. */
+    OPEN,
+    /** The token in a header: not something a page on another site can send. */
+    HEADER,
+    /** The token in the query string. */
+    QUERY,
+    /** The cookie: sent by the browser by itself, so a state change also needs proof it comes from this page. */
+    COOKIE
+  }
+
   static final int MAX_STREAMS = 32;
+  /** The largest request body read (an acknowledgement with its note is well under it). */
+  static final int MAX_BODY = 16 * 1024;
   static final Set<String> ACK_STATES = Set.of("ACKNOWLEDGED", "OPEN");
   private static final String WEB = "/io/ualwatch/console/web/";
   private static final Map<String, String> STATIC = Map.of(
@@ -82,6 +183,7 @@ public final class ConsoleServer implements AutoCloseable {
   private final AtomicInteger streams = new AtomicInteger();
   private final String cookieName;
   private final boolean loopback;
+  private final boolean secure;
   private volatile boolean closing;
 
   private ConsoleServer(Settings s, HttpServer http, ExecutorService pool, AlertFeed feed, EvidenceLookup evidence,
@@ -93,31 +195,57 @@ public final class ConsoleServer implements AutoCloseable {
     this.evidence = evidence;
     this.ackProducer = ackProducer;
     this.loopback = loopback;
-    this.cookieName = "ualwatch_token_" + http.getAddress().getPort();
+    this.secure = s.tls() != null || s.behindTlsProxy();
+    // under HTTPS the __Host- prefix keeps a plain-HTTP page of the same host from planting or shadowing it
+    this.cookieName = (secure ? "__Host-" : "") + "ualwatch_token_" + http.getAddress().getPort();
   }
 
   /**
-   * Checks the broker, creates the acknowledgement topic if needed, starts reading, and serves.
+   * Checks the exposure and the TLS material, checks the broker, creates the acknowledgement topic if needed,
+   * starts reading, and serves.
    *
+   * @throws IllegalArgumentException when the settings would expose the queue ({@link Settings#exposureProblem()})
+   *     or the TLS material cannot be used (the message says which file and why)
    * @throws Brokers.UnreachableException when the broker does not answer within the timeout
    * @throws BindException when the port is taken
    */
   public static ConsoleServer start(Settings s) throws IOException {
-    Brokers.requireReachable(s.bootstrap(), s.timeout(), s.alertsTopic());
-    Brokers.ensureCompactedTopic(s.bootstrap(), s.timeout(), s.acksTopic());
+    String exposure = s.exposureProblem();
+    if (exposure != null) throw new IllegalArgumentException(exposure);
+    SSLContext ssl = s.tls() == null ? null : s.tls().sslContext();
+    Brokers.requireReachable(s.bootstrap(), s.kafka(), s.timeout(), s.alertsTopic());
+    Brokers.ensureCompactedTopic(s.bootstrap(), s.kafka(), s.timeout(), s.acksTopic());
     InetAddress addr = InetAddress.getByName(s.bind());
-    HttpServer http = HttpServer.create(new InetSocketAddress(addr, s.port()), 64);
-    AlertFeed feed = new AlertFeed(s.bootstrap(), s.alertsTopic(), s.acksTopic(), s.maxAlerts());
+    HttpServer http;
+    if (ssl == null) {
+      http = HttpServer.create(new InetSocketAddress(addr, s.port()), 64);
+    } else {
+      HttpsServer https = HttpsServer.create(new InetSocketAddress(addr, s.port()), 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(ssl) {
+        @Override
+        public void configure(HttpsParameters p) {
+          p.setSSLParameters(TlsMaterial.serverParameters(getSSLContext()));
+        }
+      });
+      http = https;
+    }
+    AlertFeed feed = null;
     EvidenceLookup ev = null;
     KafkaProducer<byte[], byte[]> producer = null;
     try {
+      feed = new AlertFeed(s.bootstrap(), s.kafka(), s.alertsTopic(), s.acksTopic(), s.maxAlerts());
       feed.start();
-      ev = new EvidenceLookup(s.bootstrap(), s.rawTopics());
-      producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap(),
-          ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-          ProducerConfig.MAX_BLOCK_MS_CONFIG, s.timeout().toMillis()), new ByteArraySerializer(), new ByteArraySerializer());
+      ev = new EvidenceLookup(s.bootstrap(), s.kafka(), s.rawTopics());
+      try {
+        producer = new KafkaProducer<>(Brokers.clientConfig(s.kafka(), Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap(),
+            ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, s.timeout().toMillis())), new ByteArraySerializer(), new ByteArraySerializer());
+      } catch (org.apache.kafka.common.KafkaException e) {
+        throw Brokers.clientProblem(s.bootstrap(), e);
+      }
     } catch (RuntimeException e) {
-      feed.close();
+      if (feed != null) feed.close();
       if (ev != null) ev.close();
       http.stop(0);
       throw e;
@@ -147,7 +275,7 @@ public final class ConsoleServer implements AutoCloseable {
     String host = http.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1"
         : http.getAddress().getAddress().getHostAddress();
     if (host.contains(":")) host = "[" + host + "]";
-    return "http://" + host + ":" + port() + "/" + (settings.token() == null ? ""
+    return (settings.tls() != null ? "https://" : "http://") + host + ":" + port() + "/" + (settings.token() == null ? ""
         : "?token=" + java.net.URLEncoder.encode(settings.token(), StandardCharsets.UTF_8));
   }
 
@@ -159,17 +287,25 @@ public final class ConsoleServer implements AutoCloseable {
     try (ex) {
       String path = ex.getRequestURI().getRawPath();
       var h = ex.getResponseHeaders();
-      h.set("X-Content-Type-Options", "nosniff");
-      h.set("Referrer-Policy", "no-referrer");
-      h.set("X-Frame-Options", "DENY");
-      h.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-          + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-      if (loopback && !hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
+      securityHeaders(h);
+      // the body is read before any answer, whatever the answer: a connection whose request body was left
+      // unread can stall the next request on it (seen with the JDK's HTTPS server under keep-alive)
+      byte[] body;
+      try (InputStream in = ex.getRequestBody()) {
+        body = in.readNBytes(MAX_BODY);
+        if (in.read() != -1) {
+          h.set("Connection", "close");
+          send(ex, 413, "text/plain", "request body over " + MAX_BODY + " bytes");
+          return;
+        }
+      }
+      if (loopback && !settings.behindTlsProxy() && !hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
         // a page on another site that rebinds its name to 127.0.0.1 must not read the queue
         send(ex, 403, "text/plain", "unexpected Host header: open the console as 127.0.0.1 or localhost");
         return;
       }
-      if (!authorised(ex)) {
+      Auth auth = authorised(ex);
+      if (auth == null) {
         h.set("WWW-Authenticate", "Bearer realm=\"ualwatch\"");
         send(ex, 401, "text/plain", "401: this console needs its access token: open the URL that 'ualwatch console' "
             + "printed (…/?token=…), or send 'Authorization: Bearer TOKEN'");
@@ -177,8 +313,7 @@ public final class ConsoleServer implements AutoCloseable {
       }
       String method = ex.getRequestMethod();
       if (path.startsWith("/api/")) {
-        h.set("Cache-Control", "no-store");
-        api(ex, method, path);
+        api(ex, method, path, auth, body);
         return;
       }
       String file = STATIC.get(path);
@@ -200,7 +335,27 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
-  private void api(HttpExchange ex, String method, String path) throws IOException {
+  /**
+   * Set on every response before anything else (where a handler sets one of them itself, its value stays): no
+   * type sniffing, no referrer (the {@code ?token=} address must not leak to other sites), no framing, a strict
+   * CSP and no caching (alerts and raw records must not stay in a shared or disk cache).
+   */
+  private static void securityHeaders(com.sun.net.httpserver.Headers h) {
+    setIfMissing(h, "X-Content-Type-Options", "nosniff");
+    setIfMissing(h, "Referrer-Policy", "no-referrer");
+    setIfMissing(h, "X-Frame-Options", "DENY");
+    setIfMissing(h, "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    setIfMissing(h, "Cache-Control", "no-store");
+    setIfMissing(h, "Cross-Origin-Resource-Policy", "same-origin");
+    setIfMissing(h, "Cross-Origin-Opener-Policy", "same-origin");
+  }
+
+  private static void setIfMissing(com.sun.net.httpserver.Headers h, String name, String value) {
+    if (!h.containsKey(name)) h.set(name, value);
+  }
+
+  private void api(HttpExchange ex, String method, String path, Auth auth, byte[] body) throws IOException {
     if (path.equals("/api/events") && method.equals("GET")) {
       stream(ex);
     } else if (path.equals("/api/alerts") && method.equals("GET")) {
@@ -229,22 +384,22 @@ public final class ConsoleServer implements AutoCloseable {
         return;
       }
       ack(ex, URLDecoder.decode(path.substring("/api/alerts/".length(), path.length() - "/ack".length()),
-          StandardCharsets.UTF_8));
+          StandardCharsets.UTF_8), auth, body);
     } else {
       sendError(ex, 404, "no such endpoint: " + method + " " + path);
     }
   }
 
-  private void ack(HttpExchange ex, String id) throws IOException {
+  private void ack(HttpExchange ex, String id, Auth auth, byte[] bytes) throws IOException {
     String ct = ex.getRequestHeaders().getFirst("Content-Type");
     if (ct == null || !ct.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       // a cross-site form cannot send JSON without a CORS preflight, which this server never grants
       sendError(ex, 415, "send the acknowledgement as application/json");
       return;
     }
-    String origin = ex.getRequestHeaders().getFirst("Origin");
-    if (origin != null && !hostAllowed(origin.replaceFirst("^https?://", ""))) {
-      sendError(ex, 403, "cross-origin request refused");
+    String crossSite = crossSiteProblem(ex, auth);
+    if (crossSite != null) {
+      sendError(ex, 403, crossSite);
       return;
     }
     ObjectNode alert = feed.alert(id);
@@ -253,8 +408,7 @@ public final class ConsoleServer implements AutoCloseable {
       return;
     }
     JsonNode body;
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] bytes = in.readNBytes(16 * 1024);
+    try {
       body = AlertFeed.MAPPER.readTree(bytes);
     } catch (IOException e) {
       sendError(ex, 400, "the body is not JSON: " + e.getMessage());
@@ -352,15 +506,56 @@ public final class ConsoleServer implements AutoCloseable {
     out.flush();
   }
 
-  private boolean authorised(HttpExchange ex) {
+  /**
+   * Why a state-changing request may come from a page on another site, or {@code null}. The browser sends the
+   * cookie by itself, so a request authorised by the cookie (or by nothing, without a token) must show that it
+   * comes from the console's own page: an {@code Origin} equal to this server's, or, where a browser leaves
+   * {@code Origin} out, {@code Sec-Fetch-Site: same-origin}. A token in a header cannot be sent by another site's
+   * page (it would need a CORS preflight, never granted), so such a client (a script) may leave both out; an
+   * {@code Origin} or {@code Sec-Fetch-Site} that is there must still match.
+   */
+  private String crossSiteProblem(HttpExchange ex, Auth auth) {
+    var req = ex.getRequestHeaders();
+    String site = req.getFirst("Sec-Fetch-Site");
+    if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+      return "cross-site request refused: acknowledge from the console's own page";
+    }
+    String origin = req.getFirst("Origin");
+    if (origin == null) {
+      if (auth == Auth.HEADER || auth == Auth.QUERY || "same-origin".equalsIgnoreCase(site)) return null;
+      return "the acknowledgement has no Origin header: send it from the console's page, or authenticate with "
+          + "'Authorization: Bearer TOKEN'";
+    }
+    String expected = ownOrigin(ex);
+    if (expected == null || !origin.strip().equalsIgnoreCase(expected)) {
+      return "cross-origin request refused: acknowledge from the console's own page";
+    }
+    return null;
+  }
+
+  /** This server's origin as the browser sees it (scheme and the Host it was asked for), or {@code null}. */
+  private String ownOrigin(HttpExchange ex) {
+    var req = ex.getRequestHeaders();
+    String host = null;
+    if (settings.behindTlsProxy()) {
+      String fwd = req.getFirst("X-Forwarded-Host");
+      if (fwd != null && !fwd.isBlank()) host = fwd.split(",")[0].strip();
+    }
+    if (host == null) host = req.getFirst("Host");
+    if (host == null || host.isBlank()) return null;
+    if (loopback && !settings.behindTlsProxy() && !hostAllowed(host)) return null;
+    return (secure ? "https://" : "http://") + host.strip().toLowerCase(Locale.ROOT);
+  }
+
+  private Auth authorised(HttpExchange ex) {
     String token = settings.token();
-    if (token == null) return true;
+    if (token == null) return Auth.OPEN;
     var req = ex.getRequestHeaders();
     String auth = req.getFirst("Authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && same(auth.substring(7).strip(), token)) {
-      return true;
+      return Auth.HEADER;
     }
-    if (same(req.getFirst("X-Ualwatch-Token"), token)) return true;
+    if (same(req.getFirst("X-Ualwatch-Token"), token)) return Auth.HEADER;
     String q = ex.getRequestURI().getRawQuery();
     if (q != null) {
       for (String kv : q.split("&")) {
@@ -369,8 +564,8 @@ public final class ConsoleServer implements AutoCloseable {
             && same(URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8), token)) {
           // the page's own requests (scripts, the event stream) then authenticate with the cookie
           ex.getResponseHeaders().add("Set-Cookie", cookieName + "=" + cookieValue(token)
-              + "; Path=/; HttpOnly; SameSite=Strict");
-          return true;
+              + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
+          return Auth.QUERY;
         }
       }
     }
@@ -380,12 +575,12 @@ public final class ConsoleServer implements AutoCloseable {
         for (String c : header.split(";")) {
           String kv = c.strip();
           if (kv.startsWith(cookieName + "=") && same(kv.substring(cookieName.length() + 1), cookieValue(token))) {
-            return true;
+            return Auth.COOKIE;
           }
         }
       }
     }
-    return false;
+    return null;
   }
 
   private static String cookieValue(String token) {

@@ -38,12 +38,21 @@ public final class EvidenceLookup implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
 
   public EvidenceLookup(String bootstrap, List<String> rawTopics) {
+    this(bootstrap, Map.of(), rawTopics);
+  }
+
+  /** A lookup whose consumer also gets the extra client properties {@code kafka} (security.protocol, ssl.*, sasl.*). */
+  public EvidenceLookup(String bootstrap, Map<String, String> kafka, List<String> rawTopics) {
     this.topics = rawTopics.stream().filter(t -> t != null && !t.isBlank()).distinct().toList();
-    this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
+      this.consumer = new KafkaConsumer<>(Brokers.clientConfig(kafka, Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+          ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+          ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+          ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw Brokers.clientProblem(bootstrap, e);
+    }
   }
 
   /**

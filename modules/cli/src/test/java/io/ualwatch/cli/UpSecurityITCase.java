@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the console refuses a client without the token. Then the secret-leak scan: no secret (the emulator app's client
  * secret, every component's Kafka password, the admin and key store passwords, the console token) is in stdout,
  * stderr, the logs, anything in the data directory but its secrets folder (topics, connector offsets,
- * checkpoints), the console's responses or the CLI's output.
+ * checkpoints), the console's responses, Connect's REST view of the connectors or the CLI's output.
  */
 class UpSecurityITCase {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -105,6 +105,15 @@ class UpSecurityITCase {
       responses.put("GET evidence", evidence.body());
       assertEquals(200, evidence.statusCode(), evidence.body());
       assertTrue(evidence.body().contains("MailItemsAccessed"), "the raw records, read by the console's own user");
+
+      // Connect's REST view of the connectors shows the secret's reference, never its value
+      String connect = await(stdout, Pattern.compile("connect:\\s+(http://\\S+?)/?\\s"), Duration.ofSeconds(5), up);
+      for (String c : List.of(ConnectorFeed.AUDIT_CONNECTOR, ConnectorFeed.SIGNIN_CONNECTOR)) {
+        HttpResponse<String> r = get(connect + "/connectors/" + c, null);
+        responses.put("connect GET /connectors/" + c, r.body());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("${file:"), "the secret is a config provider reference: " + r.body());
+      }
 
       // the CLI from another shell with the settings up wrote for it: watch reads the alerts over TLS + SCRAM
       CliTest.Run watch = CliTest.run("watch", "--config", cliConfig.toString(), "--from-beginning", "--max", "1",

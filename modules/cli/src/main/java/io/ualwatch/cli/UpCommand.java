@@ -65,6 +65,11 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--console-token", hidden = true, paramLabel = "TOKEN")
   String removedConsoleToken;
 
+  @Option(names = "--metrics-port", defaultValue = "9249", paramLabel = "PORT",
+      description = "Serve the job's metrics in the Prometheus format at http://127.0.0.1:PORT/metrics (default "
+          + "${DEFAULT-VALUE}; a free one is taken when it is busy; 0 = any free port; -1 = off).")
+  int metricsPort;
+
   @Option(names = "--secure", description = "Start the broker with TLS (a local CA, generated) and SASL "
       + "SCRAM-SHA-512 only, ACLs enforced, and one Kafka user per component (job, connect, console, cli) with "
       + "exactly its grants. Passwords, the CA certificate and a client configuration per component are written to "
@@ -145,6 +150,14 @@ final class UpCommand implements Callable<Integer> {
     return c;
   }
 
+  private static boolean free(String host, int port) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName(host))) {
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -172,6 +185,10 @@ final class UpCommand implements Callable<Integer> {
     Map<String, String> credential = source == Source.tenant ? credential() : Map.of();
     GeoSupport.resolver(config, out);
     CountDownLatch stop = new CountDownLatch(1);
+    if (metricsPort < -1 || metricsPort > 65535) throw new Main.UsageException("--metrics-port must be -1, 0 or a port");
+    int mPort = metricsPort > 0 && !free(config.get(JobOptions.METRICS_HOST), metricsPort) ? 0 : metricsPort;
+    if (mPort != metricsPort) out.println("metrics: port " + metricsPort + " is in use; taking a free one");
+    config = config.with(Map.of(JobOptions.METRICS_PORT.key(), Integer.toString(mPort)));
     try (Stack stack = Stack.startBroker(data, port, config, out, secure)) {
       stack.startJob(data, out);
       Config connectConfig = stack.configFor(KafkaAcls.CONNECT);
@@ -214,6 +231,7 @@ final class UpCommand implements Callable<Integer> {
             + (consoleTokenFile != null ? "the first line of " + consoleTokenFile : "$" + consoleTokenEnv)
             + ", as ?token=… or 'Authorization: Bearer …')"));
       }
+      for (String u : io.ualwatch.job.metrics.PrometheusEndpoint.urls()) out.println("metrics:   " + u + " (Prometheus)");
       if (feed != null) out.println("connect:   " + feed.connect.restUrl() + " (connector status: GET connectors/"
           + ConnectorFeed.AUDIT_CONNECTOR + "/status)");
       out.println(limit == null ? "Ctrl-C to stop." : "running for " + io.ualwatch.config.Durations.format(limit)

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the console refuses a client without the token. Then the secret-leak scan: no secret (the emulator app's client
  * secret, every component's Kafka password, the admin and key store passwords, the console token) is in stdout,
  * stderr, the logs, anything in the data directory but its secrets folder (topics, connector offsets,
- * checkpoints), the console's responses, Connect's REST view of the connectors or the CLI's output.
+ * checkpoints), the console's responses, Connect's REST view of the connectors, the metrics endpoint or the CLI's
+ * output.
  */
 class UpSecurityITCase {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -64,7 +65,7 @@ class UpSecurityITCase {
         "-Xmx2g", "-cp", System.getProperty("java.class.path"), "-Dlog4j2.configurationFile=" + log4j));
     if (System.getProperty("ualwatch.geo.dir") != null) cmd.add("-Dualwatch.geo.dir=" + System.getProperty("ualwatch.geo.dir"));
     cmd.addAll(List.of("io.ualwatch.cli.Main", "up", "--secure", "--port", "0", "--console-port", "0",
-        "--console-token-file", tokenFile.toString(), "--for", "150s", "--data-dir", data.toString()));
+        "--console-token-file", tokenFile.toString(), "--metrics-port", "0", "--for", "150s", "--data-dir", data.toString()));
     Process up = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     Map<String, String> responses = new LinkedHashMap<>();
     List<String> cliOutputs = new ArrayList<>();
@@ -114,6 +115,28 @@ class UpSecurityITCase {
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("${file:"), "the secret is a config provider reference: " + r.body());
       }
+
+      // the job's metrics on loopback: records parsed, and alert revisions per rule and severity
+      String metricsUrl = await(stdout, Pattern.compile("metrics:\\s+(http://127\\.0\\.0\\.1:\\d+/metrics)"),
+          Duration.ofSeconds(5), up);
+      HttpResponse<String> metrics = get(metricsUrl, null);
+      responses.put("metrics", metrics.body());
+      assertEquals(200, metrics.statusCode());
+      assertTrue(metrics.body().contains("_ualwatch_records_parsed{"), "ualwatch's counters are served");
+      assertTrue(Pattern.compile("_ualwatch_rule_severity_alert_revisions\\{[^}]*rule=\"token-multi-network\"[^}]*\\} [1-9]")
+          .matcher(metrics.body()).find(), "alert revisions per rule: " + metrics.body().lines()
+          .filter(l -> l.contains("alert_revisions")).toList());
+
+      // every ualwatch series the Grafana dashboard plots is one the job serves
+      Matcher plotted = Pattern.compile("flink_\\w*?_ualwatch_\\w+").matcher(
+          Files.readString(Path.of(System.getProperty("ualwatch.repo.root", "../.."), "deploy", "grafana",
+              "ualwatch-dashboard.json")));
+      int series = 0;
+      while (plotted.find()) {
+        series++;
+        assertTrue(metrics.body().contains(plotted.group() + "{"), "the dashboard's " + plotted.group() + " is served");
+      }
+      assertTrue(series >= 3, "the dashboard plots ualwatch's series");
 
       // the CLI from another shell with the settings up wrote for it: watch reads the alerts over TLS + SCRAM
       CliTest.Run watch = CliTest.run("watch", "--config", cliConfig.toString(), "--from-beginning", "--max", "1",

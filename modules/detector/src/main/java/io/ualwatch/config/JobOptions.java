@@ -169,6 +169,16 @@ public final class JobOptions {
           + "and the folders and rules facts (folder paths, inbox rule names), whose values are also cut out of the "
           + "message as [redacted]. ualwatch extracts no message subjects or item ids into alerts.");
 
+  public static final Option<Integer> METRICS_PORT = Option.integer("metrics.prometheus.port", -1,
+      "Serve the job's metrics (Flink's and ualwatch's: records parsed and rejected per reason, alert revisions per "
+          + "rule and severity, …) in the Prometheus format at http://metrics.prometheus.host:PORT/metrics, from the "
+          + "process that runs the job locally (ualwatch up, replay into a local job). -1 (default) = off, 0 = a free "
+          + "port. On a Flink cluster configure the reporter in its config.yaml instead (docs/operations.md).")
+      .check(p -> p >= -1 && p <= 65535, "must be -1 (off), 0 (a free port) or a port up to 65535");
+  public static final Option<String> METRICS_HOST = Option.string("metrics.prometheus.host", "127.0.0.1",
+      "Address the metrics endpoint listens on (default this machine only; the metrics name users, rules and "
+          + "topics, so expose them only to your monitoring network).");
+
   public static final Option<String> GEO_DIR = Option.string("geo.dir", "",
       "Directory of the fetched geo/ASN data (default ~/.cache/ualwatch/geo or $UALWATCH_GEO_DIR).");
   public static final Option<String> GEO_CITY_V4 = Option.string("geo.city-v4", "",
@@ -187,6 +197,7 @@ public final class JobOptions {
       SYSLOG_ENABLED, SYSLOG_HOST, SYSLOG_PORT, SYSLOG_PROTOCOL, SYSLOG_FORMAT, SYSLOG_FACILITY, SYSLOG_HOSTNAME,
       SYSLOG_APP_NAME, SYSLOG_MIN_SEVERITY, SYSLOG_MAX_MESSAGE_BYTES, SYSLOG_CONNECT_TIMEOUT, SYSLOG_TRUSTSTORE,
       SYSLOG_TRUSTSTORE_PASSWORD, SYSLOG_KEYSTORE, SYSLOG_KEYSTORE_PASSWORD, SYSLOG_VERIFY_HOSTNAME,
-      PSEUDONYMISE_SINKS, PSEUDONYMISE_KEY_FILE, PSEUDONYMISE_KEY_ENV, PSEUDONYMISE_DROP_DETAIL, GEO_DIR, GEO_CITY_V4, GEO_CITY_V6, GEO_ASN_V4,
+      PSEUDONYMISE_SINKS, PSEUDONYMISE_KEY_FILE, PSEUDONYMISE_KEY_ENV, PSEUDONYMISE_DROP_DETAIL, METRICS_PORT,
+      METRICS_HOST, GEO_DIR, GEO_CITY_V4, GEO_CITY_V6, GEO_ASN_V4,
       GEO_ASN_V6);
 }

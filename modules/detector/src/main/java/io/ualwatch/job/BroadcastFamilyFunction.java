@@ -49,7 +49,7 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
   private transient DetectionSettings settings;
   /** False until the settings reflect the (possibly restored) control state. */
   private transient boolean controlApplied;
-  private transient Counter alerts;
+  private transient AlertMetrics alerts;
   private transient Counter controlChanges;
   /** The watermark day facts were last pruned at (per subtask; pruning again after a restore is harmless). */
   private transient int prunedDay;
@@ -68,7 +68,7 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
     settings = new DetectionSettings(base, apps);
     prunedDay = Integer.MIN_VALUE;
     var g = getRuntimeContext().getMetricGroup().addGroup("ualwatch");
-    alerts = g.counter("alerts_emitted");
+    alerts = new AlertMetrics(getRuntimeContext().getMetricGroup());
     controlChanges = g.counter("control_changes_applied");
   }
 
@@ -108,7 +108,7 @@ public final class BroadcastFamilyFunction extends KeyedBroadcastProcessFunction
         if (store.timerNeeded(time)) timers.registerEventTimeTimer(time);
       }
       @Override public void emit(Alert a) {
-        alerts.inc();
+        alerts.count(a);
         out.collect(AlertCodec.INSTANCE.fromBytes(AlertCodec.INSTANCE.toBytes(a)));
       }
       @Override public DetectionSettings settings() { return s; }

@@ -21,7 +21,7 @@ public final class FamilyFunction extends KeyedProcessFunction<String, KeyedEven
   private final HashMap<String, String> config;
   private transient FlinkStateStore store;
   private transient DetectionSettings settings;
-  private transient Counter alerts;
+  private transient AlertMetrics alerts;
 
   public FamilyFunction(Family family, Map<String, String> config) {
     this.family = family;
@@ -34,7 +34,7 @@ public final class FamilyFunction extends KeyedProcessFunction<String, KeyedEven
     store = FlinkStateStore.of(getRuntimeContext(), family,
         options.get(io.ualwatch.config.JobOptions.STATE_PACKED_FAMILIES).contains(family.name()));
     settings = new DetectionSettings(options, AppCatalog.bundled());
-    alerts = getRuntimeContext().getMetricGroup().addGroup("ualwatch").counter("alerts_emitted");
+    alerts = new AlertMetrics(getRuntimeContext().getMetricGroup());
   }
 
   private DetectContext ctx(KeyedProcessFunction<String, KeyedEvent, Alert>.Context c, Collector<Alert> out) {
@@ -44,7 +44,7 @@ public final class FamilyFunction extends KeyedProcessFunction<String, KeyedEven
         if (store.timerNeeded(time)) c.timerService().registerEventTimeTimer(time);
       }
       @Override public void emit(Alert a) {
-        alerts.inc();
+        alerts.count(a);
         out.collect(AlertCodec.INSTANCE.fromBytes(AlertCodec.INSTANCE.toBytes(a)));
       }
       @Override public DetectionSettings settings() { return settings; }

@@ -227,6 +227,14 @@ public final class UalwatchJob {
     // only the MiniCluster started in this process reads this; a cluster's task managers have their own
     conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
         org.apache.flink.configuration.MemorySize.ofMebiBytes(config.get(JobOptions.LOCAL_MANAGED_MEMORY_MB)));
+    int metricsPort = config.get(JobOptions.METRICS_PORT);
+    if (metricsPort >= 0) {
+      // the local MiniCluster's reporters: one endpoint for its job manager and task manager (one JVM)
+      conf.setString("metrics.reporter.ualwatch.factory.class",
+          io.ualwatch.job.metrics.PrometheusEndpointFactory.class.getName());
+      conf.setString("metrics.reporter.ualwatch.host", config.get(JobOptions.METRICS_HOST));
+      conf.setString("metrics.reporter.ualwatch.port", Integer.toString(metricsPort));
+    }
     return conf;
   }
 

@@ -172,7 +172,7 @@ public final class JobOptions {
   public static final Option<Integer> METRICS_PORT = Option.integer("metrics.prometheus.port", -1,
       "Serve the job's metrics (Flink's and ualwatch's: records parsed and rejected per reason, alert revisions per "
           + "rule and severity, …) in the Prometheus format at http://metrics.prometheus.host:PORT/metrics, from the "
-          + "process that runs the job locally (ualwatch up, replay into a local job). -1 (default) = off, 0 = a free "
+          + "process that runs the job on a local MiniCluster (ualwatch up). -1 (default) = off, 0 = a free "
           + "port. On a Flink cluster configure the reporter in its config.yaml instead (docs/operations.md).")
       .check(p -> p >= -1 && p <= 65535, "must be -1 (off), 0 (a free port) or a port up to 65535");
   public static final Option<String> METRICS_HOST = Option.string("metrics.prometheus.host", "127.0.0.1",

@@ -63,7 +63,7 @@ final class ConnectorFeed implements AutoCloseable {
     String secret = HexFormat.of().formatHex(rnd);
     Path secrets = secretsDir.resolve("emulator-app.properties");
     Files.deleteIfExists(stateDir.resolve("emulator-app.properties")); // where earlier versions kept it
-    LocalSecurity.writePrivate(secrets, "client.secret=" + secret + "\n");
+    io.ualwatch.testkit.security.LocalCa.writeOwnerOnly(secrets, "client.secret=" + secret + "\n");
     M365Emulator.Builder b = M365Emulator.builder().app(AppRegistration.withSecret(CLIENT_ID, secret)).pageSize(50);
     tenants.forEach(b::tenant);
     M365Emulator emulator = b.start();

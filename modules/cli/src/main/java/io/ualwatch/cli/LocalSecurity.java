@@ -5,13 +5,12 @@ import io.ualwatch.config.JobOptions;
 import io.ualwatch.config.KafkaSecurity;
 import io.ualwatch.testkit.EmbeddedKafka;
 import io.ualwatch.testkit.security.KafkaAcls;
+import io.ualwatch.testkit.security.LocalCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -36,11 +35,6 @@ final class LocalSecurity {
 
   private LocalSecurity(Path secretsDir) {
     this.secretsDir = secretsDir;
-  }
-
-  /** The {@link EmbeddedKafka.Secure} settings of a stack whose secrets live in {@code secretsDir}. */
-  static EmbeddedKafka.Secure brokerSettings(Path secretsDir) {
-    return EmbeddedKafka.Secure.scram(secretsDir);
   }
 
   /**
@@ -69,7 +63,7 @@ final class LocalSecurity {
             + " below).\n# Use: ualwatch watch --config " + secretsDir.resolve(principal + ".yaml") + "\n");
         opts.forEach((k, v) -> yaml.append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\""))
             .append("\"\n"));
-        writePrivate(secretsDir.resolve(principal + ".yaml"), yaml.toString());
+        LocalCa.writeOwnerOnly(secretsDir.resolve(principal + ".yaml"), yaml.toString());
       }
       kafka.createAcls(KafkaAcls.bindings(names(base)));
     } catch (IOException e) {
@@ -110,16 +104,7 @@ final class LocalSecurity {
     byte[] b = new byte[24];
     new SecureRandom().nextBytes(b);
     String pw = HexFormat.of().formatHex(b);
-    writePrivate(file, pw + "\n");
+    LocalCa.writeOwnerOnly(file, pw + "\n");
     return pw;
-  }
-
-  /** Writes {@code text} to a file readable by this user only (written beside it, then moved in place). */
-  static void writePrivate(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

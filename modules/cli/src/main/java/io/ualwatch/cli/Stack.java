@@ -46,7 +46,7 @@ final class Stack implements AutoCloseable {
     long t0 = System.nanoTime();
     Path secrets = dataDir.resolve("secrets");
     EmbeddedKafka kafka = secure
-        ? EmbeddedKafka.startSecure(dataDir.resolve("kafka"), port, false, LocalSecurity.brokerSettings(secrets))
+        ? EmbeddedKafka.startSecure(dataDir.resolve("kafka"), port, false, EmbeddedKafka.Secure.scram(secrets))
         : EmbeddedKafka.start(dataDir.resolve("kafka"), port, false);
     try {
       Config config = base.with(Map.of(JobOptions.BOOTSTRAP.key(), kafka.bootstrapServers()));

@@ -53,7 +53,7 @@ class UpSecurityITCase {
     new SecureRandom().nextBytes(t);
     String consoleToken = HexFormat.of().formatHex(t);
     Path tokenFile = tmp.resolve("console.token");
-    LocalSecurity.writePrivate(tokenFile, consoleToken + "\n");
+    io.ualwatch.testkit.security.LocalCa.writeOwnerOnly(tokenFile, consoleToken + "\n");
     Path log4j = tmp.resolve("log4j2.properties");
     Files.writeString(log4j, String.join("\n", "status = warn", "rootLogger.level = info",
         "rootLogger.appenderRef.file.ref = file", "appender.file.type = File", "appender.file.name = file",
